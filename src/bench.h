@@ -1,0 +1,11 @@
+/*
+ * bench.h: `homeward bench`, speed measured as a ratio against a baseline
+ * run in the same run (never as absolute times in tests).
+ */
+#ifndef HW_BENCH_H
+#define HW_BENCH_H
+
+/* The `homeward bench KIND` command; KINDs are listed in bench.c. */
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * cli.h: the command table and the option parser shared by all commands.
+ *
+ * Every command is a row of `commands[]` in main.c: its name, the function
+ * that runs it, a usage line, a one-line summary and a longer help text.
+ * `homeward help`, `homeward help CMD` and `CMD --help` are generated from
+ * that table. A command function gets argv with argv[0] = the command's name
+ * and returns HW_OK or an error code from err.h; main() turns that into the
+ * exit status (2 for bad input, 1 for other failures). Commands print their
+ * own error messages, prefixed "homeward CMD: ", to stderr.
+ */
+#ifndef HW_CLI_H
+#define HW_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;   /* "gen --people N [--seed S] --out FILE.csv" */
+	const char *summary; /* one line for `homeward help` */
+	const char *help;    /* paragraphs and an option list */
+	bool hidden;         /* test-* commands, not listed by `help` */
+};
+
+enum opt_kind {
+	OPT_STRING, /* const char *: the argument, borrowed from argv */
+	OPT_INT,    /* int64_t: a decimal integer */
+	OPT_DOUBLE, /* double */
+	OPT_FLAG,   /* bool: set to true, takes no argument */
+};
+
+struct opt {
+	const char *name;   /* without the dashes: "people" for --people */
+	enum opt_kind kind;
+	void *value;        /* where to store it, of the type above */
+};
+
+/*
+ * Parse `--name VALUE`, `--name=VALUE` and flags from argv[1..]; everything
+ * else (and all after "--") is positional and collected, in order, into
+ * pos[0..*npos) (pos must have room for argc entries). Returns HW_OK, or
+ * HW_EINPUT after printing "homeward CMD: ..." naming the bad option.
+ * An option given twice keeps its last value.
+ */
+int opt_parse(const struct opt *opts, int argc, char **argv,
+	      char **pos, int *npos);
+
+/*
+ * Resolve the database path: `flag` if given, else $HOMEWARD_DB, else
+ * "./homeward.db". The result is borrowed.
+ */
+const char *cli_db_path(const char *flag);
+
+/* Print "homeward CMD: " and the message to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when stderr is a terminal (progress bars go there only then). */
+bool cli_progress_wanted(void);
+
+/*
+ * A progress line on stderr, rewritten in place at most a few times a
+ * second: "LABEL 45% 450000/1000000 rows 123456/s". Does nothing when stderr
+ * is not a terminal. Call progress_done() to end the line.
+ */
+struct progress {
+	const char *label;
+	uint64_t total;      /* 0 when unknown */
+	double start;
+	double last;
+	bool enabled;
+};
+void progress_start(struct progress *p, const char *label, uint64_t total);
+void progress_update(struct progress *p, uint64_t done, uint64_t rows);
+void progress_done(struct progress *p, uint64_t done, uint64_t rows);
+
+/* Seconds from a monotonic clock. */
+double hw_now(void);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * db.h: opening a Homeward database together with its key file, the one
+ * way commands and the server get a store and a keyring.
+ */
+#ifndef HW_DB_H
+#define HW_DB_H
+
+#include <stdbool.h>
+
+struct store;
+struct keyring;
+struct strbuf;
+
+struct db {
+	struct store *st;
+	struct keyring *keys;   /* NULL when opened without keys */
+	char *path;
+	char *key_path;
+};
+
+enum db_flags {
+	DB_KEYS = 1,     /* load and check the key file */
+	DB_READONLY = 2,
+};
+
+/*
+ * Open the existing, initialised database at `path` (see cli_db_path) and,
+ * with DB_KEYS, its key file (`key_flag`, see keyring_path). On failure
+ * returns the error code with a message in `err` and leaves `db` released.
+ */
+int db_open(struct db *db, const char *path, const char *key_flag,
+	    unsigned flags, struct strbuf *err);
+
+/*
+ * Create the database if needed, apply pending migrations, create the key
+ * file if the database has none yet, and bind the key to the database.
+ * *created_key tells whether a key file was made.
+ */
+int db_init(struct db *db, const char *path, const char *key_flag,
+	    bool *created_key, struct strbuf *err);
+
+/* Close what `db` holds. NULL-safe, idempotent. */
+void db_release(struct db *db);
+
+/* The `homeward init` command. */
+int cmd_init(int argc, char **argv);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * export.h: writing the registry out as registrant CSV or GeoJSON.
+ */
+#ifndef HW_EXPORT_H
+#define HW_EXPORT_H
+
+#include <stdio.h>
+
+struct db;
+struct strbuf;
+
+enum export_format { EXPORT_CSV, EXPORT_GEOJSON };
+
+/*
+ * Write every presence (with its person) to `out`, in the order persons
+ * were first imported and presences were given; only those in `country`
+ * if it is not NULL. Needs the keys (passport numbers are unsealed).
+ * HW_EDB / HW_ECRYPTO / HW_EIO with a message in `err`.
+ */
+int export_registrants(struct db *db, const char *country,
+		       enum export_format fmt, FILE *out, struct strbuf *err);
+
+/* The `homeward export` command. */
+int cmd_export(int argc, char **argv);
+
+#endif

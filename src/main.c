@@ -1,0 +1,191 @@
+/*
+ * main.c: the command table and dispatch of the homeward binary.
+ *
+ * Every command is one row below; `homeward help` and `CMD --help` print
+ * from this table, so a command is documented where it is registered.
+ */
+#include "homeward.h"
+#include "bench.h"
+#include "cli.h"
+#include "db.h"
+#include "export.h"
+#include "gen.h"
+#include "import.h"
+#include "stats.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "init [--db PATH] [--key FILE]",
+	  "create a database, or migrate it to this version",
+	  "Creates the database if it does not exist and applies every pending\n"
+	  "migration. The first time, it also creates the key file that seals\n"
+	  "sensitive fields (passport numbers): PATH.key beside the database,\n"
+	  "mode 0600, unless --key or $HOMEWARD_KEY names another place. Keep\n"
+	  "a copy of the key file apart from database backups: without it the\n"
+	  "sealed fields cannot be read.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --db PATH    the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --key FILE   the key file (default $HOMEWARD_KEY, else PATH.key)\n", false },
+	{ "gen", cmd_gen,
+	  "gen --people N [--seed S] [--nationality CC] [--today DATE] --out FILE.csv",
+	  "write a synthetic, realistic population as registrant CSV",
+	  "Writes N registrants of one nationality in the canonical registrant\n"
+	  "CSV: countries weighted like that nationality's real diaspora, cities\n"
+	  "by real population, households sharing a place and a party_id,\n"
+	  "organisations with workforces at one site, names in the native script\n"
+	  "and in Latin script, E.164 phones, trips around today, special needs\n"
+	  "at realistic rates. The same seed and date give the same file.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --people N        how many people (required)\n"
+	  "  --seed S          random seed (default 1)\n"
+	  "  --nationality CC  ISO 3166-1 alpha-2 code (default CN; tables for CN,\n"
+	  "                    IN, PH, US, a generic one for the rest)\n"
+	  "  --today DATE      the date trips are placed around (default today, UTC)\n"
+	  "  --out FILE        where to write; '-' for standard output (required)\n", false },
+	{ "import", cmd_import,
+	  "import registrants FILE.csv [--db PATH] [--key FILE] [--skip-invalid]",
+	  "validate and load registrants from CSV",
+	  "Reads the canonical registrant CSV (UTF-8, RFC 4180, a header naming\n"
+	  "the columns) and checks every row: required fields, dates, E.164\n"
+	  "phones, ISO country codes, coordinates inside the row's country, a\n"
+	  "person's rows agreeing with each other, a party not split across\n"
+	  "countries at the same time. By default one invalid row refuses the\n"
+	  "whole file: the first 100 problems are listed as FILE:LINE:COLUMN:\n"
+	  "reason, nothing is written and the exit status is 2.\n"
+	  "\n"
+	  "A person already in the database (same external_id) is updated, and\n"
+	  "its presences are replaced by the rows of the file.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --db PATH        the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --key FILE       the key file (default $HOMEWARD_KEY, else PATH.key)\n"
+	  "  --skip-invalid   write the valid rows; put the invalid ones, as they\n"
+	  "                   were, in FILE.rejects.csv and the reasons in\n"
+	  "                   FILE.rejects.txt\n", false },
+	{ "export", cmd_export,
+	  "export registrants [--db PATH] [--key FILE] [--country CC] [--format csv|geojson]",
+	  "write registrants to standard output",
+	  "Writes every person and presence, one row each, in the canonical\n"
+	  "registrant CSV (or as a GeoJSON FeatureCollection of points), in the\n"
+	  "order they were first imported. Importing the output into an empty\n"
+	  "database and exporting again gives the same bytes.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --db PATH        the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --key FILE       the key file (default $HOMEWARD_KEY, else PATH.key)\n"
+	  "  --country CC     only presences in this country\n"
+	  "  --format F       csv (default) or geojson\n", false },
+	{ "stats", cmd_stats, "stats [--db PATH] [--json]",
+	  "count persons, presences, parties and organisations",
+	  "Prints the totals, then counts by country and by mission (through the\n"
+	  "missions' jurisdictions).\n"
+	  "\n"
+	  "Options:\n"
+	  "  --db PATH   the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --json      one JSON object instead of tables\n", false },
+	{ "bench", cmd_bench, "bench import [--people N] [--json]",
+	  "measure speed against a baseline run in the same run",
+	  "bench import: generates N registrants (default 1,000,000), imports\n"
+	  "them into a fresh database, then loads the same file with the sqlite3\n"
+	  "shell's .import into a bare table, and prints rows per second for\n"
+	  "both and their ratio. --json prints one object with the keys rows,\n"
+	  "homeward_rows_per_s, sqlite3_rows_per_s and ratio.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --people N   rows to generate (default 1000000)\n"
+	  "  --json       machine-readable output\n", false },
+	{ "help", cmd_help, "help [CMD]", "list the commands, or explain one",
+	  "Without an argument, lists the commands; with one, prints its usage\n"
+	  "and options. 'homeward CMD --help' does the same.\n", false },
+	{ "version", cmd_version, "version", "print the version", "", false },
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage_list(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: homeward <command> [options]\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!commands[i].hidden)
+			fprintf(out, "  %-9s %s\n", commands[i].name,
+				commands[i].summary);
+	fprintf(out, "\n'homeward help CMD' or 'homeward CMD --help' explains one.\n"
+		"The database is --db PATH, else $HOMEWARD_DB, else ./homeward.db.\n");
+}
+
+static void print_command_help(const struct command *c)
+{
+	printf("usage: homeward %s\n\n%s\n", c->usage, c->summary);
+	if (*c->help)
+		printf("\n%s", c->help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		print_usage_list(stdout);
+		return HW_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		cli_error("help", "unknown command '%s'", argv[1]);
+		print_usage_list(stderr);
+		return HW_EINPUT;
+	}
+	print_command_help(c);
+	return HW_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("homeward %s\n", HW_VERSION);
+	return HW_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	int i;
+
+	if (argc < 2) {
+		print_usage_list(stderr);
+		return 2;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			print_usage_list(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[1], "--version"))
+			return hw_exit_status(cmd_version(0, NULL));
+		fprintf(stderr, "homeward: unknown command '%s'\n\n", argv[1]);
+		print_usage_list(stderr);
+		return 2;
+	}
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_command_help(c);
+			return 0;
+		}
+	}
+	return hw_exit_status(c->fn(argc - 1, argv + 1));
+}

@@ -1,0 +1,115 @@
+/*
+ * registrant.h: one row of the canonical registrant CSV, validated and
+ * normalised.
+ *
+ * The canonical columns (DESIGN.md) are, in order:
+ *   external_id, family_name, given_name, native_name, sex, date_of_birth,
+ *   nationality, passport_no, phone, email, language, country, city, lat,
+ *   lon, arrival, departure, purpose, organisation, party_id, needs
+ * A file's header may list them in any order and must name each exactly once.
+ * Parsing checks one row on its own (UTF-8, required fields, formats, ranges,
+ * the point against the country); checks across rows (a person's fields
+ * agreeing between its rows, a party staying in one country) belong to the
+ * importer. Normalised values are what is stored and exported, so export
+ * after import gives the same text back.
+ */
+#ifndef HW_REGISTRANT_H
+#define HW_REGISTRANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+struct csv_record;
+
+enum reg_col {
+	RC_EXTERNAL_ID, RC_FAMILY_NAME, RC_GIVEN_NAME, RC_NATIVE_NAME, RC_SEX,
+	RC_DATE_OF_BIRTH, RC_NATIONALITY, RC_PASSPORT_NO, RC_PHONE, RC_EMAIL,
+	RC_LANGUAGE, RC_COUNTRY, RC_CITY, RC_LAT, RC_LON, RC_ARRIVAL,
+	RC_DEPARTURE, RC_PURPOSE, RC_ORGANISATION, RC_PARTY_ID, RC_NEEDS,
+	RC_COUNT
+};
+
+/* Column names in canonical order, indexed by enum reg_col. */
+extern const char *const reg_columns[RC_COUNT];
+
+/* Columns that hold the person (the rest describe one presence). */
+bool reg_col_is_person(enum reg_col c);
+
+/* Sentinel for an empty date. */
+#define REG_NO_DATE INT32_MIN
+
+struct registrant {
+	/* Every field as normalised text ("" when empty), NUL-terminated,
+	 * pointing into `store`. */
+	const char *v[RC_COUNT];
+	size_t len[RC_COUNT];
+	/* Parsed forms of some of them. */
+	bool has_point;       /* lat and lon given (both or neither) */
+	double lat, lon;
+	int32_t date_of_birth; /* days since 1970-01-01, or REG_NO_DATE */
+	int32_t arrival;
+	int32_t departure;
+	struct strbuf store;  /* owned: the normalised bytes */
+};
+
+/* Where in a header each canonical column is: map[c] = field index. */
+struct reg_header {
+	int map[RC_COUNT];
+	size_t nfields;
+};
+
+/*
+ * Read a header record. HW_EINPUT with "column N: reason" in `err` (N the
+ * 1-based field number) for an unknown or duplicated column name, or
+ * "column 'NAME' is missing" (names are compared exactly after trimming
+ * spaces). Reports the first problem only.
+ */
+int reg_header_parse(struct reg_header *h, const struct csv_record *rec,
+		     struct strbuf *err);
+
+void registrant_init(struct registrant *r);
+void registrant_release(struct registrant *r);
+
+/*
+ * Validate and normalise one data record. On HW_EINPUT, *bad_col is the
+ * offending column (enum reg_col) or -1 for the row as a whole (wrong number
+ * of fields), and `err` holds the reason without any location, e.g.
+ * "'91.5' is out of range (-90 to 90)". Only the first problem is reported.
+ * A point outside the row's country is reported on RC_LAT; a missing half
+ * of a point on the missing column; family_name and given_name both empty
+ * on RC_FAMILY_NAME. On error every v[] is "" and the dates REG_NO_DATE.
+ * HW_EINTERNAL (message in `err`) if the reference geography is damaged.
+ * Reuses r->store, so a parse allocates nothing once it has grown.
+ * Thread-safe for distinct `r` (uses refgeo for countries, calling codes and
+ * shapes).
+ */
+int registrant_parse(struct registrant *r, const struct reg_header *h,
+		     const struct csv_record *rec, int *bad_col,
+		     struct strbuf *err);
+
+/* Append the row in canonical column order, with its line end ("\n"). */
+void registrant_write_csv(struct strbuf *out, const struct registrant *r);
+/* Append the canonical header line. */
+void registrant_write_header(struct strbuf *out);
+
+/* Format a coordinate the one canonical way: at most 6 decimals rounded
+ * half away from zero, no trailing zeros, never "-0" ("48.8566", "-0.5",
+ * "2"). Used by gen, import and export. `v` must be finite (assert). */
+void reg_format_coord(struct strbuf *out, double v);
+/* Format days since 1970-01-01 as YYYY-MM-DD; nothing for REG_NO_DATE. */
+void reg_format_date(struct strbuf *out, int32_t days);
+/* Parse YYYY-MM-DD (a real calendar date, years 1850-2200) to days since
+ * 1970-01-01; HW_EINPUT if it is not one. */
+int reg_parse_date(const char *s, size_t len, int32_t *days);
+
+/* The list of known needs, canonical order (for gen and validation). */
+extern const char *const reg_needs[];
+extern const size_t reg_needs_count;
+/* The list of known purposes. */
+extern const char *const reg_purposes[];
+extern const size_t reg_purposes_count;
+
+#endif

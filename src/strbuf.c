@@ -1,0 +1,214 @@
+/*
+ * strbuf.c: the growable string buffer (see strbuf.h), and the allocation
+ * wrappers declared in homeward.h.
+ */
+#include "homeward.h"
+
+char strbuf_slopbuf[1];
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "homeward: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom(nmemb * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+void hw_grow(void **p, size_t size, size_t need, size_t *alloc)
+{
+	size_t n;
+
+	if (need <= *alloc)
+		return;
+	n = *alloc ? *alloc : 16;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			oom(SIZE_MAX);
+		n *= 2;
+	}
+	if (n > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	*p = xrealloc(*p, n * size);
+	*alloc = n;
+}
+
+void strbuf_init(struct strbuf *sb, size_t hint)
+{
+	sb->alloc = 0;
+	sb->len = 0;
+	sb->buf = strbuf_slopbuf;
+	if (hint)
+		strbuf_grow(sb, hint);
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (!sb)
+		return;
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, 0);
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *len)
+{
+	char *s;
+
+	if (!sb->alloc)
+		strbuf_grow(sb, 0);
+	s = sb->buf;
+	if (len)
+		*len = sb->len;
+	strbuf_init(sb, 0);
+	return s;
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	bool fresh = !sb->alloc;
+	size_t need;
+
+	if (sb->len > SIZE_MAX - extra - 1)
+		oom(SIZE_MAX);
+	need = sb->len + extra + 1;
+	if (fresh)
+		sb->buf = NULL;
+	if (need > sb->alloc) {
+		size_t n = sb->alloc ? sb->alloc : 64;
+		while (n < need)
+			n = n < SIZE_MAX / 2 ? n * 2 : need;
+		sb->buf = xrealloc(sb->buf, n);
+		sb->alloc = n;
+	}
+	if (fresh)
+		sb->buf[0] = '\0';
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	assert(len <= (sb->alloc ? sb->alloc - 1 : 0));
+	sb->len = len;
+	if (sb->alloc)
+		sb->buf[len] = '\0';
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	if (len)
+		memcpy(sb->buf + sb->len, data, len);
+	strbuf_setlen(sb, sb->len + len);
+}
+
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addch(struct strbuf *sb, int c)
+{
+	strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	strbuf_grow(sb, 64);
+	va_copy(cp, ap);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		fprintf(stderr, "homeward: bad format string '%s'\n", fmt);
+		abort();
+	}
+	if ((size_t)n >= sb->alloc - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+	}
+	strbuf_setlen(sb, sb->len + (size_t)n);
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void strbuf_addjson(struct strbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	strbuf_grow(sb, len + 2);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': strbuf_add(sb, "\\\"", 2); break;
+		case '\\': strbuf_add(sb, "\\\\", 2); break;
+		case '\n': strbuf_add(sb, "\\n", 2); break;
+		case '\r': strbuf_add(sb, "\\r", 2); break;
+		case '\t': strbuf_add(sb, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				char esc[6] = { '\\', 'u', '0', '0',
+						hex[c >> 4], hex[c & 15] };
+				strbuf_add(sb, esc, 6);
+			} else {
+				strbuf_addch(sb, c);
+			}
+		}
+	}
+}
+
+void strbuf_rtrim(struct strbuf *sb)
+{
+	while (sb->len > 0 && (sb->buf[sb->len - 1] == ' ' ||
+			       sb->buf[sb->len - 1] == '\t' ||
+			       sb->buf[sb->len - 1] == '\n' ||
+			       sb->buf[sb->len - 1] == '\r'))
+		sb->len--;
+	if (sb->alloc)
+		sb->buf[sb->len] = '\0';
+}

@@ -1,0 +1,137 @@
+/* Unit tests for the store and its SQLite backend: creation, migration,
+ * the schema version check, the statement cache, constraints, transactions. */
+#include "homeward.h"
+#include "store.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/hw-test-store-XXXXXX";
+static char path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[160];
+	(void)state;
+	snprintf(p, sizeof(p), "%s/t.db", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/t.db-wal", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/t.db-shm", dir);
+	unlink(p);
+	rmdir(dir);
+	return 0;
+}
+
+static void test_missing_and_uninitialised(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *st;
+	(void)state;
+	assert_int_equal(store_open(path, 0, &st, &err), HW_ENOTFOUND);
+	assert_non_null(strstr(err.buf, "does not exist"));
+	strbuf_reset(&err);
+	/* Created but not migrated: refused, and says how to fix it. */
+	assert_int_equal(store_open(path, STORE_CREATE, &st, &err), HW_EINPUT);
+	assert_non_null(strstr(err.buf, "homeward init"));
+	strbuf_release(&err);
+}
+
+static void test_migrate_and_reopen(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *st;
+	struct store_stmt *s;
+	int latest;
+	(void)state;
+	assert_int_equal(store_open(path, STORE_CREATE | STORE_MIGRATE, &st, &err), HW_OK);
+	latest = store_schema_latest(st);
+	assert_true(latest >= 1);
+	assert_int_equal(store_schema_version(st), latest);
+	assert_string_equal(store_backend_name(st), "sqlite");
+	store_close(st);
+
+	assert_int_equal(store_open(path, 0, &st, &err), HW_OK);
+	/* A schema from the future is refused. */
+	assert_int_equal(store_prepare(st, "INSERT INTO schema_version VALUES (?, 'x', 'now')", &s), HW_OK);
+	store_bind_int64(s, 1, latest + 1);
+	assert_int_equal(store_run(s), HW_OK);
+	store_close(st);
+	assert_int_equal(store_open(path, STORE_MIGRATE, &st, &err), HW_ESCHEMA);
+	assert_non_null(strstr(err.buf, "newer"));
+	/* Undo it behind the store's back, as an older binary could not. */
+	{
+		sqlite3 *db;
+		char sql[96];
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "DELETE FROM schema_version WHERE version = %d", latest + 1);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	strbuf_release(&err);
+}
+
+static void test_statements(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *st;
+	struct store_stmt *s, *s2;
+	const char *sql = "INSERT INTO party(external_id, created_at) VALUES (?, 'now') RETURNING id";
+	size_t len;
+	(void)state;
+	assert_int_equal(store_open(path, 0, &st, &err), HW_OK);
+
+	assert_int_equal(store_prepare(st, sql, &s), HW_OK);
+	store_bind_str(s, 1, "P1");
+	assert_int_equal(store_step(s), STORE_ROW);
+	assert_true(store_col_int64(s, 0) > 0);
+	store_reset(s);
+	/* The same SQL text comes back from the cache, reset. */
+	assert_int_equal(store_prepare(st, sql, &s2), HW_OK);
+	assert_ptr_equal(s, s2);
+	store_bind_str(s2, 1, "P1");
+	assert_int_equal(store_step(s2), HW_ECONFLICT);
+	store_reset(s2);
+
+	/* A rolled back transaction leaves nothing. */
+	assert_int_equal(store_begin(st), HW_OK);
+	store_prepare(st, sql, &s);
+	store_bind_str(s, 1, "P2");
+	assert_int_equal(store_step(s), STORE_ROW);
+	store_reset(s);
+	assert_int_equal(store_rollback(st), HW_OK);
+	assert_int_equal(store_prepare(st, "SELECT group_concat(external_id) FROM party", &s), HW_OK);
+	assert_int_equal(store_step(s), STORE_ROW);
+	assert_string_equal(store_col_text(s, 0, &len), "P1");
+	assert_int_equal(len, 2);
+	store_reset(s);
+
+	/* Foreign keys are enforced. */
+	assert_int_equal(store_exec(st, "INSERT INTO person(external_id, nationality, party_id, created_at, updated_at) VALUES ('x', 'CN', 999, 'now', 'now')"), HW_ECONFLICT);
+	/* Bad SQL is an error, not a crash. */
+	assert_int_equal(store_prepare(st, "SELEC nonsense", &s), HW_EDB);
+	assert_non_null(strstr(store_errmsg(st), "syntax"));
+	store_close(st);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_and_uninitialised),
+		cmocka_unit_test(test_migrate_and_reopen),
+		cmocka_unit_test(test_statements),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
