@@ -14,6 +14,7 @@
 #include "db.h"
 #include "import.h"
 #include "keyring.h"
+#include "regfeed.h"
 #include "registrant.h"
 #include "store.h"
 #include "strmap.h"
@@ -87,7 +88,6 @@ struct importer {
 
 	uint64_t problems;
 	struct strbuf msg;          /* scratch for problem text */
-	struct strbuf sealed;       /* scratch for sealed passport */
 
 	/* --skip-invalid */
 	char *rejects_path, *reasons_path;
@@ -119,8 +119,9 @@ static int open_rejects(struct importer *im)
 
 /*
  * Record a problem with the row at `line`. `col` is a column index of the
- * file (0-based, -1 for the row) and `colname` its name. The raw row goes
- * to the rejects file with --skip-invalid.
+ * file (0-based) and `colname` its name; -1 for the row as a whole; -2 when
+ * `reason` already starts with "LINE:COLUMN: " (the CSV reader's messages).
+ * The raw row goes to the rejects file with --skip-invalid.
  */
 static int problem(struct importer *im, uint64_t line, int col,
 		   const char *colname, const char *reason,
@@ -134,8 +135,10 @@ static int problem(struct importer *im, uint64_t line, int col,
 	if (col >= 0)
 		strbuf_addf(&where, "%s:%" PRIu64 ":%d: column '%s': %s", o->path,
 			    line, col + 1, colname, reason);
-	else
+	else if (col == -1)
 		strbuf_addf(&where, "%s:%" PRIu64 ": %s", o->path, line, reason);
+	else
+		strbuf_addf(&where, "%s:%s", o->path, reason);
 	if (o->report && im->problems <= o->max_report)
 		fprintf(o->report, "%s\n", where.buf);
 	if (o->skip_invalid) {
@@ -201,20 +204,6 @@ static int upsert_id(struct importer *im, struct store_stmt *s,
 	return HW_OK;
 }
 
-/* The sealed passport number and its lookup hash, or false if none. */
-static bool seal_passport(struct importer *im, const struct registrant *r,
-			  uint8_t hash[KEYRING_HASH_BYTES])
-{
-	if (!r->len[RC_PASSPORT_NO])
-		return false;
-	strbuf_reset(&im->sealed);
-	keyring_seal(im->db->keys, "person.passport_no", r->v[RC_PASSPORT_NO],
-		     r->len[RC_PASSPORT_NO], &im->sealed);
-	keyring_hash(im->db->keys, "person.passport_no", r->v[RC_PASSPORT_NO],
-		     r->len[RC_PASSPORT_NO], hash);
-	return true;
-}
-
 /* The person's text columns after external_id, in PERSON_COLS order. */
 static const enum reg_col person_text_cols[] = {
 	RC_FAMILY_NAME, RC_GIVEN_NAME, RC_NATIVE_NAME, RC_SEX, RC_DATE_OF_BIRTH,
@@ -258,20 +247,21 @@ static int end_row(struct importer *im, struct store_batch *b)
 
 /* Update a person already in the database: the file is now the truth
  * about it, its presences and its CSV contacts. */
-static int update_person(struct importer *im, const struct registrant *r,
+static int update_person(struct importer *im, const struct regfeed_row *row,
 			 int64_t party_id, int64_t id)
 {
+	const struct registrant *r = &row->r;
 	struct store_stmt *s = im->upd_person;
-	uint8_t hash[KEYRING_HASH_BYTES];
 	size_t i;
 	int n = 2;
 
 	store_bind_int64(s, 1, id);
 	for (i = 0; i < ARRAY_SIZE(person_text_cols); i++)
 		store_bind_str(s, n++, r->v[person_text_cols[i]]);
-	if (seal_passport(im, r, hash)) {
-		store_bind_blob(s, n++, im->sealed.buf, im->sealed.len);
-		store_bind_blob(s, n++, hash, sizeof(hash));
+	if (row->sealed_passport.len) {
+		store_bind_blob(s, n++, row->sealed_passport.buf,
+				row->sealed_passport.len);
+		store_bind_int64(s, n++, row->passport_hash);
 	} else {
 		n += 2;
 	}
@@ -290,20 +280,21 @@ static int update_person(struct importer *im, const struct registrant *r,
 	return HW_OK;
 }
 
-static int add_person(struct importer *im, const struct registrant *r,
+static int add_person(struct importer *im, const struct regfeed_row *row,
 		      int64_t party_id, int64_t id)
 {
+	const struct registrant *r = &row->r;
 	struct store_batch *b = im->b_person;
-	uint8_t hash[KEYRING_HASH_BYTES];
 	size_t i;
 
 	store_batch_int64(b, id);
 	store_batch_text(b, r->v[RC_EXTERNAL_ID], r->len[RC_EXTERNAL_ID]);
 	for (i = 0; i < ARRAY_SIZE(person_text_cols); i++)
 		store_batch_str(b, r->v[person_text_cols[i]]);
-	if (seal_passport(im, r, hash)) {
-		store_batch_blob(b, im->sealed.buf, im->sealed.len);
-		store_batch_blob(b, hash, sizeof(hash));
+	if (row->sealed_passport.len) {
+		store_batch_blob(b, row->sealed_passport.buf,
+				 row->sealed_passport.len);
+		store_batch_int64(b, row->passport_hash);
 	} else {
 		store_batch_null(b);
 		store_batch_null(b);
@@ -357,9 +348,10 @@ static int find_or_assign(struct importer *im, struct id_source *src,
 }
 
 /* Write the person of the first row of an external_id; *id gets its id. */
-static int write_person(struct importer *im, const struct registrant *r,
+static int write_person(struct importer *im, const struct regfeed_row *row,
 			int64_t party_id, int64_t *id)
 {
+	const struct registrant *r = &row->r;
 	bool existed;
 	int rc;
 
@@ -368,11 +360,11 @@ static int write_person(struct importer *im, const struct registrant *r,
 	if (rc)
 		return rc;
 	if (existed) {
-		rc = update_person(im, r, party_id, *id);
+		rc = update_person(im, row, party_id, *id);
 		im->res->persons_updated++;
 	} else {
 		im->person_ids.last = *id;
-		rc = add_person(im, r, party_id, *id);
+		rc = add_person(im, row, party_id, *id);
 		im->res->persons_new++;
 	}
 	if (!rc)
@@ -415,8 +407,9 @@ static int write_presence(struct importer *im, const struct registrant *r,
  * recording the problem, or an operational error.
  */
 static int take_row(struct importer *im, const struct reg_header *h,
-		    const struct registrant *r, const struct csv_record *rec)
+		    const struct regfeed_row *row)
 {
+	const struct registrant *r = &row->r;
 	struct strmap_entry *e;
 	struct seen_person *p = NULL;
 	struct seen_party *party = NULL;
@@ -435,8 +428,8 @@ static int take_row(struct importer *im, const struct reg_header *h,
 			strbuf_addf(&im->msg, "'%s' differs from line %" PRIu64
 				    " of the same person '%s'", r->v[c], p->line,
 				    r->v[RC_EXTERNAL_ID]);
-			rc = problem(im, rec->line, h->map[c], reg_columns[c],
-				     im->msg.buf, rec->raw, rec->rawlen);
+			rc = problem(im, row->line, h->map[c], reg_columns[c],
+				     im->msg.buf, row->raw.buf, row->raw.len);
 			return rc ? rc : HW_EINPUT;
 		}
 	}
@@ -465,15 +458,15 @@ static int take_row(struct importer *im, const struct reg_header *h,
 				    "time (line %" PRIu64 "); a party travels "
 				    "together", r->v[RC_PARTY_ID], s->country,
 				    s->line);
-			rc = problem(im, rec->line, h->map[RC_PARTY_ID],
+			rc = problem(im, row->line, h->map[RC_PARTY_ID],
 				     reg_columns[RC_PARTY_ID], im->msg.buf,
-				     rec->raw, rec->rawlen);
+				     row->raw.buf, row->raw.len);
 			return rc ? rc : HW_EINPUT;
 		}
 		ALLOC_GROW(im->stays, im->nstays + 1, im->stays_alloc);
 		im->stays[im->nstays] = (struct stay){
 			.arrival = r->arrival, .departure = r->departure,
-			.line = rec->line, .next = party->first_stay,
+			.line = row->line, .next = party->first_stay,
 		};
 		memcpy(im->stays[im->nstays].country, r->v[RC_COUNTRY], 3);
 		party->first_stay = (uint32_t)im->nstays++;
@@ -518,11 +511,11 @@ static int take_row(struct importer *im, const struct reg_header *h,
 		e->value = im->nseen;
 		p = &im->seen[im->nseen++];
 		memset(p, 0, sizeof(*p));
-		p->line = rec->line;
+		p->line = row->line;
 		for (i = 0; i < NPERSON_COLS; i++)
 			p->col_hash[i] = hash32(r->v[person_cols[i]],
 						r->len[person_cols[i]]);
-		rc = write_person(im, r, party ? party->id : 0, &p->id);
+		rc = write_person(im, row, party ? party->id : 0, &p->id);
 		if (rc)
 			return rc;
 	}
@@ -627,7 +620,6 @@ static void importer_release(struct importer *im)
 	free(im->pseen);
 	free(im->stays);
 	strbuf_release(&im->msg);
-	strbuf_release(&im->sealed);
 	strbuf_release(&im->header_raw);
 	if (im->rejects)
 		fclose(im->rejects);
@@ -653,7 +645,7 @@ int import_registrants(struct db *db, const struct import_options *o,
 	struct csv_reader *rd = NULL;
 	struct csv_record rec;
 	struct reg_header h;
-	struct registrant r;
+	struct regfeed *feed = NULL;
 	struct progress prog;
 	struct strbuf perr = STRBUF_INIT;
 	struct stat sb;
@@ -670,9 +662,7 @@ int import_registrants(struct db *db, const struct import_options *o,
 	strmap_init(&im.parties);
 	strmap_init(&im.orgs);
 	strbuf_init(&im.msg, 0);
-	strbuf_init(&im.sealed, 0);
 	strbuf_init(&im.header_raw, 0);
-	registrant_init(&r);
 	utc_now(im.now, sizeof(im.now));
 
 	fd = open(o->path, O_RDONLY | O_CLOEXEC);
@@ -736,57 +726,47 @@ int import_registrants(struct db *db, const struct import_options *o,
 
 	progress_start(&prog, "import", (uint64_t)sb.st_size);
 	prog.enabled = prog.enabled && o->progress;
+	feed = regfeed_start(rd, &h, db->keys);
 	for (;;) {
-		int bad_col = -1;
+		struct regfeed_chunk *c;
+		size_t i;
 
-		strbuf_reset(&perr);
-		rc = csv_read(rd, &rec, &perr);
+		rc = regfeed_next(feed, &c, &perr);
 		if (rc == HW_ENOTFOUND)
 			break;
-		if (rc == HW_EIO) {
-			strbuf_addf(err, "cannot read '%s': %s", o->path, perr.buf);
+		if (rc) {
+			strbuf_addf(err, "cannot import '%s': %s", o->path, perr.buf);
 			goto out;
 		}
-		res->rows++;
-		if (rc == HW_EINPUT) {
-			/* The reader's message already names line and column. */
-			struct strbuf m = STRBUF_INIT;
-			im.problems++;
-			strbuf_addf(&m, "%s:%s", o->path, perr.buf);
-			if (o->report && im.problems <= o->max_report)
-				fprintf(o->report, "%s\n", m.buf);
-			if (o->skip_invalid && !(rc = open_rejects(&im))) {
-				fwrite(rec.raw, 1, rec.rawlen, im.rejects);
-				fprintf(im.reasons, "%s\n", m.buf);
+		for (i = 0; i < c->n; i++) {
+			const struct regfeed_row *row = &c->rows[i];
+
+			res->rows++;
+			if (row->csv_error) {
+				/* The reader's message names line and column. */
+				rc = problem(&im, row->line, -2, NULL,
+					     row->msg.buf, row->raw.buf,
+					     row->raw.len);
+			} else if (row->status == HW_EINPUT) {
+				int bc = row->bad_col;
+				rc = problem(&im, row->line,
+					     bc >= 0 ? h.map[bc] : -1,
+					     bc >= 0 ? reg_columns[bc] : "",
+					     row->msg.buf, row->raw.buf,
+					     row->raw.len);
+			} else {
+				rc = take_row(&im, &h, row);
+				if (rc == HW_EINPUT)
+					rc = HW_OK;
+				else if (!rc)
+					continue;
 			}
-			strbuf_release(&m);
-			if (rc == HW_EIO)
-				goto out;
-			res->rejected++;
-			continue;
-		}
-		rc = registrant_parse(&r, &h, &rec, &bad_col, &perr);
-		if (rc == HW_EINPUT) {
-			rc = problem(&im, rec.line,
-				     bad_col >= 0 ? h.map[bad_col] : -1,
-				     bad_col >= 0 ? reg_columns[bad_col] : "",
-				     perr.buf, rec.raw, rec.rawlen);
 			if (rc)
 				goto out;
 			res->rejected++;
-			continue;
 		}
-		if (rc)
-			goto out;
-		rc = take_row(&im, &h, &r, &rec);
-		if (rc == HW_EINPUT) {
-			res->rejected++;
-			continue;
-		}
-		if (rc)
-			goto out;
-		if ((res->rows & 1023) == 0)
-			progress_update(&prog, csv_reader_offset(rd), res->rows);
+		progress_update(&prog, c->offset, res->rows);
+		regfeed_done(feed, c);
 	}
 	progress_done(&prog, csv_reader_offset(rd), res->rows);
 
@@ -823,9 +803,10 @@ int import_registrants(struct db *db, const struct import_options *o,
 	in_tx = false;
 	rc = HW_OK;
 out:
+	/* The feed's thread reads from `rd`: stop it first. */
+	regfeed_free(feed);
 	if (in_tx)
 		store_rollback(db->st);
-	registrant_release(&r);
 	csv_reader_free(rd);
 	if (fd >= 0)
 		close(fd);

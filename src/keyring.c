@@ -241,16 +241,22 @@ int keyring_open(struct keyring *k, const char *field, const void *sealed,
 	return HW_OK;
 }
 
-void keyring_hash(struct keyring *k, const char *field, const void *v,
-		  size_t len, uint8_t out[KEYRING_HASH_BYTES])
+int64_t keyring_hash(struct keyring *k, const char *field, const void *v,
+		     size_t len)
 {
 	crypto_generichash_state h;
+	uint8_t out[8];
+	uint64_t u = 0;
+	int i;
 
 	crypto_generichash_init(&h, k->keys->lookup, sizeof(k->keys->lookup),
-				KEYRING_HASH_BYTES);
+				sizeof(out));
 	/* The field name and a separator come first, so equal values in
 	 * different fields do not hash alike. */
 	crypto_generichash_update(&h, (const uint8_t *)field, strlen(field) + 1);
 	crypto_generichash_update(&h, v, len);
-	crypto_generichash_final(&h, out, KEYRING_HASH_BYTES);
+	crypto_generichash_final(&h, out, sizeof(out));
+	for (i = 0; i < 8; i++)
+		u = u << 8 | out[i];
+	return (int64_t)u;
 }

@@ -21,8 +21,6 @@ struct strbuf;
 struct store;
 struct keyring; /* opaque */
 
-#define KEYRING_HASH_BYTES 16
-
 /*
  * The key file for a database: `flag` if given, else $HOMEWARD_KEY, else the
  * database path with ".key" appended. The result is appended to `out`.
@@ -61,8 +59,14 @@ void keyring_seal(struct keyring *k, const char *field, const void *plain,
 int keyring_open(struct keyring *k, const char *field, const void *sealed,
 		 size_t len, struct strbuf *out);
 
-/* The keyed hash of a (normalised) value for exact-match lookup. */
-void keyring_hash(struct keyring *k, const char *field, const void *v,
-		  size_t len, uint8_t out[KEYRING_HASH_BYTES]);
+/*
+ * The keyed hash of a (normalised) value for exact-match lookup: 64 bits of
+ * keyed BLAKE2b, as a signed integer so that every SQL backend stores and
+ * indexes it natively. Equal values collide by design; different values
+ * almost never do (one pair in tens of millions of millions), and lookups
+ * unseal their candidates to confirm.
+ */
+int64_t keyring_hash(struct keyring *k, const char *field, const void *v,
+		     size_t len);
 
 #endif

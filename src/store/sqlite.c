@@ -273,7 +273,7 @@ static int sqlite_tune_bulk(struct store *st)
 {
 	/* A large page cache (512 MiB) keeps the indexes of a
 	 * multi-million-row import in memory instead of re-reading them. */
-	return sqlite_exec(st, "PRAGMA cache_size=-524288;"
+	return sqlite_exec(st, "PRAGMA cache_size=-2097152;PRAGMA threads=2;"
 			       "PRAGMA temp_store=MEMORY;");
 }
 

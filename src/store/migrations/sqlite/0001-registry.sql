@@ -4,7 +4,9 @@
 -- times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'; dates 'YYYY-MM-DD'; country
 -- codes ISO 3166-1 alpha-2; rows carry created_at/updated_at where they can
 -- change. Sensitive fields are stored sealed (libsodium) in *_enc columns,
--- with a keyed hash in *_hash where exact lookup is needed.
+-- with a keyed hash in *_hash where exact lookup is needed: the first 64
+-- bits of a keyed BLAKE2b as a signed integer, which indexes small and
+-- fast; a lookup unseals its few candidates to confirm.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -43,7 +45,7 @@ CREATE TABLE person (
     date_of_birth   TEXT,
     nationality     TEXT NOT NULL,
     passport_enc    BLOB,
-    passport_hash   BLOB,
+    passport_hash   INTEGER,
     language        TEXT,
     needs           TEXT,
     party_id        INTEGER REFERENCES party(id),
@@ -52,8 +54,8 @@ CREATE TABLE person (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );
-CREATE INDEX person_passport_hash ON person(passport_hash);
-CREATE INDEX person_party ON person(party_id);
+CREATE INDEX person_passport_hash ON person(passport_hash) WHERE passport_hash IS NOT NULL;
+CREATE INDEX person_party ON person(party_id) WHERE party_id IS NOT NULL;
 
 CREATE TABLE contact (
     id        INTEGER PRIMARY KEY,
@@ -63,10 +65,10 @@ CREATE TABLE contact (
     verified  INTEGER NOT NULL DEFAULT 0,
     preferred INTEGER NOT NULL DEFAULT 0
 );
+-- A person has at most one preferred contact of each kind (the one the
+-- registrant CSV carries); the code that sets preferred keeps it so.
 CREATE INDEX contact_person ON contact(person_id);
 CREATE INDEX contact_value ON contact(value);
--- At most one preferred contact of each kind: the one the CSV carries.
-CREATE UNIQUE INDEX contact_preferred ON contact(person_id, kind) WHERE preferred = 1;
 
 CREATE TABLE emergency_contact (
     id        INTEGER PRIMARY KEY,
@@ -100,7 +102,7 @@ CREATE TABLE presence (
 );
 CREATE INDEX presence_person ON presence(person_id);
 CREATE INDEX presence_country ON presence(country);
-CREATE INDEX presence_organisation ON presence(organisation_id);
+CREATE INDEX presence_organisation ON presence(organisation_id) WHERE organisation_id IS NOT NULL;
 
 CREATE TABLE mission (
     id         INTEGER PRIMARY KEY,
