@@ -166,6 +166,9 @@ static int bench_import(int argc, char **argv)
 		goto out;
 	}
 
+	/* Both engines start with the file written out and nothing dirty in
+	 * the page cache, so neither pays for the other's writes. */
+	sync();
 	rc = db_init(&db, dbp.buf, NULL, &created, &err);
 	if (rc) {
 		cli_error("bench import", "%s", err.buf);
@@ -179,8 +182,10 @@ static int bench_import(int argc, char **argv)
 	io.progress = !json;
 	t0 = hw_now();
 	rc = import_registrants(&db, &io, &res, &err);
-	t_hw = hw_now() - t0;
+	/* Closing checkpoints the log into the database file: part of the
+	 * cost, as the shell's time includes writing its file. */
 	db_release(&db);
+	t_hw = hw_now() - t0;
 	if (rc || res.written != (uint64_t)people) {
 		cli_error("bench import", "homeward import failed: %s", err.buf);
 		rc = rc ? rc : HW_EINTERNAL;
@@ -210,6 +215,7 @@ static int bench_import(int argc, char **argv)
 		}
 		strbuf_reset(&cmd);
 		strbuf_addf(&cmd, ".import --csv --skip 1 %s registrant", csv.buf);
+		sync();
 		create[2] = cmd.buf;
 		t0 = hw_now();
 		st = run_program(create, -1);

@@ -102,8 +102,12 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
-/* Tune the connection for one large write (bigger cache); reverting is not
- * needed, it lasts until close. */
+/*
+ * Tune the connection, before its transaction begins, for one large write:
+ * a bigger cache, and whatever else the backend does best for bulk loads.
+ * Foreign keys are not checked while tuned: the writer must build its
+ * references itself. It lasts until close, which restores the normal mode.
+ */
 int store_tune_bulk(struct store *st);
 
 /*

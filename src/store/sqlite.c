@@ -27,6 +27,7 @@ struct sqlite_store {
 	struct store_stmt **cache;
 	size_t cache_alloc;    /* a power of two */
 	size_t cache_used;
+	bool bulk;             /* tuned for a bulk load: restore WAL at close */
 };
 
 #define CONN(st) ((struct sqlite_store *)(st))
@@ -68,6 +69,8 @@ static void sqlite_close(struct store *st)
 		free(c->cache[i]);
 	}
 	free(c->cache);
+	if (c->bulk)
+		sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -271,10 +274,23 @@ static const void *sqlite_col_blob(struct store_stmt *s, int i, size_t *len)
 
 static int sqlite_tune_bulk(struct store *st)
 {
-	/* A large page cache (512 MiB) keeps the indexes of a
-	 * multi-million-row import in memory instead of re-reading them. */
-	return sqlite_exec(st, "PRAGMA cache_size=-2097152;PRAGMA threads=2;"
-			       "PRAGMA temp_store=MEMORY;");
+	/*
+	 * For one large transaction:
+	 * - a rollback journal instead of the WAL, when no other connection
+	 *   is open (SQLite refuses the switch otherwise, and the WAL stays):
+	 *   new pages are then written once, not to the log and again to the
+	 *   database at the checkpoint; synchronous=FULL keeps the commit as
+	 *   durable as in WAL mode. Closing the connection returns to WAL.
+	 * - no foreign key checks: a bulk writer builds its references from
+	 *   ids it has just assigned itself (the importer does), and the
+	 *   checks cost a lookup per reference per row.
+	 * - a page cache of up to 2 GiB (allocated only as used), so indexes
+	 *   are not re-read, and worker threads for the sorts of CREATE INDEX.
+	 */
+	CONN(st)->bulk = true;
+	return sqlite_exec(st, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+			       "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-2097152;"
+			       "PRAGMA threads=2; PRAGMA temp_store=MEMORY;");
 }
 
 static bool in_list(const char *const *list, const char *name)
