@@ -11,6 +11,7 @@
 #include "export.h"
 #include "gen.h"
 #include "import.h"
+#include "mission.h"
 #include "stats.h"
 
 static int cmd_help(int argc, char **argv);
@@ -87,6 +88,23 @@ static const struct command commands[] = {
 	  "Options:\n"
 	  "  --db PATH   the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --json      one JSON object instead of tables\n", false },
+	{ "mission", cmd_mission,
+	  "mission add --code CODE --name NAME --countries CC[,CC...] [--kind KIND] [--city CITY]\n"
+	  "       homeward mission list",
+	  "add and list embassies, consulates and their jurisdictions",
+	  "A mission covers the countries of its jurisdiction: officers see the\n"
+	  "people present there, and stats count them by mission. A country may\n"
+	  "be covered by more than one mission.\n"
+	  "\n"
+	  "Options of 'add':\n"
+	  "  --code CODE        2 to 16 of A-Z, 0-9 and '-', unique (e.g. EMB-NP)\n"
+	  "  --name NAME        e.g. 'Embassy in Kathmandu'\n"
+	  "  --countries LIST   ISO 3166-1 alpha-2 codes, comma-separated; the\n"
+	  "                     first is where the mission sits\n"
+	  "  --kind KIND        embassy (default), consulate, consulate-general,\n"
+	  "                     honorary, hq\n"
+	  "  --city CITY        where it is\n"
+	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
 	{ "bench", cmd_bench, "bench import [--people N] [--json]",
 	  "measure speed against a baseline run in the same run",
 	  "bench import: generates N registrants (default 1,000,000), imports\n"

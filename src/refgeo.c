@@ -94,7 +94,13 @@ struct country {
 	uint32_t first_part, nparts;
 	uint32_t first_city, ncities;
 	uint32_t first_airport, nairports;
+	uint32_t first_outlier, noutliers;
 	uint32_t first_poly, npolys; /* while loading only */
+};
+
+/* A known place of a country that its 1:50m shape leaves out. */
+struct outlier {
+	double lat, lon;
 };
 
 /* A polygon while loading: its rings, its box and its group. */
@@ -126,6 +132,8 @@ static struct {
 	size_t ncities;
 	struct refgeo_airport *airports;
 	size_t nairports;
+	struct outlier *outliers;    /* grouped by country */
+	size_t noutliers, outliers_alloc;
 
 	bool calling[4][1000];       /* calling[len][code]: a country code */
 } G;
@@ -1069,12 +1077,15 @@ static void release_all(void)
 	free(G.world_parts);
 	free(G.cities);
 	free(G.airports);
+	free(G.outliers);
 	free(G.countries);
 	free(G.countries_text);
 	free(G.cities_text);
 	free(G.airports_text);
 	memset(&G, 0, sizeof(G));
 }
+
+static void find_outliers(void);
 
 static void load_all(void)
 {
@@ -1088,6 +1099,8 @@ static void load_all(void)
 		rc = load_airports(&err);
 	if (!rc)
 		rc = load_shapes(&err);
+	if (!rc)
+		find_outliers();
 	if (rc) {
 		release_all();
 		load_msg = strbuf_detach(&err, NULL);
@@ -1243,25 +1256,11 @@ static int near_known_place(const struct country *c, double lat, double lon,
 	return 0;
 }
 
-int refgeo_in_country(const char *code, double lat, double lon,
-		      double tolerance_km)
+/* Is (lat, lon), longitude normalised, inside the country's shape? */
+static bool shape_contains(const struct country *c, double lat, double lon)
 {
-	const struct country *c;
-	double tol = tolerance_km > 0 ? tolerance_km : 0, km_x, dx, dy;
 	uint32_t i;
 	int k;
-
-	if (refgeo_load(NULL))
-		return HW_EINTERNAL;
-	c = find_country(code);
-	if (!c)
-		return HW_ENOTFOUND;
-	if (!isfinite(lat) || !isfinite(lon) || lat < -90 || lat > 90 ||
-	    !isfinite(tol))
-		return 0;
-	lon = norm_lon(lon);
-	if (!c->pub.has_shape)
-		return near_known_place(c, lat, lon, tol);
 
 	for (i = 0; i < c->nparts; i++) {
 		const struct part *pt = &G.parts[c->first_part + i];
@@ -1271,11 +1270,19 @@ int refgeo_in_country(const char *code, double lat, double lon,
 			double x = lon + 360.0 * k;
 			if (x >= pt->x0 && x <= pt->x1 &&
 			    part_contains(pt, x, lat))
-				return 1;
+				return true;
 		}
 	}
-	if (!tol)
-		return 0;
+	return false;
+}
+
+/* Is an edge of the country's shape within `tol` km of (lat, lon)? */
+static bool shape_near(const struct country *c, double lat, double lon,
+		       double tol)
+{
+	double km_x, dx, dy;
+	uint32_t i;
+	int k;
 
 	km_x = KM_PER_DEG * cos(lat * (3.14159265358979323846 / 180.0));
 	if (km_x < 1e-3)
@@ -1290,10 +1297,87 @@ int refgeo_in_country(const char *code, double lat, double lon,
 			double x = lon + 360.0 * k;
 			if (x >= pt->x0 - dx && x <= pt->x1 + dx &&
 			    part_near(pt, x, lat, tol, km_x))
-				return 1;
+				return true;
 		}
 	}
-	return 0;
+	return false;
+}
+
+/*
+ * Within `tol` km of a known place of the country that its shape leaves
+ * out? Those are exclaves and islands too small for 1:50m (Ceuta, Melilla,
+ * most of the Maldives), which the cities and airports still name.
+ */
+static bool near_outlier(const struct country *c, double lat, double lon,
+			 double tol)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->noutliers; i++) {
+		const struct outlier *o = &G.outliers[c->first_outlier + i];
+		if (refgeo_distance_km(lat, lon, o->lat, o->lon) <= tol)
+			return true;
+	}
+	return false;
+}
+
+static void add_outlier(double lat, double lon)
+{
+	ALLOC_GROW(G.outliers, G.noutliers + 1, G.outliers_alloc);
+	G.outliers[G.noutliers].lat = lat;
+	G.outliers[G.noutliers].lon = lon;
+	G.noutliers++;
+}
+
+/* After the shapes are indexed: each country's places outside its shape. */
+static void find_outliers(void)
+{
+	size_t ci;
+	uint32_t i;
+
+	for (ci = 0; ci < G.ncountries; ci++) {
+		struct country *c = &G.countries[ci];
+
+		c->first_outlier = (uint32_t)G.noutliers;
+		if (!c->pub.has_shape)
+			continue;
+		for (i = 0; i < c->ncities; i++) {
+			const struct refgeo_city *p = &G.cities[c->first_city + i];
+			if (!shape_contains(c, p->lat, norm_lon(p->lon)))
+				add_outlier(p->lat, p->lon);
+		}
+		for (i = 0; i < c->nairports; i++) {
+			const struct refgeo_airport *p =
+				&G.airports[c->first_airport + i];
+			if (!shape_contains(c, p->lat, norm_lon(p->lon)))
+				add_outlier(p->lat, p->lon);
+		}
+		c->noutliers = (uint32_t)G.noutliers - c->first_outlier;
+	}
+}
+
+int refgeo_in_country(const char *code, double lat, double lon,
+		      double tolerance_km)
+{
+	const struct country *c;
+	double tol = tolerance_km > 0 ? tolerance_km : 0;
+
+	if (refgeo_load(NULL))
+		return HW_EINTERNAL;
+	c = find_country(code);
+	if (!c)
+		return HW_ENOTFOUND;
+	if (!isfinite(lat) || !isfinite(lon) || lat < -90 || lat > 90 ||
+	    !isfinite(tol))
+		return 0;
+	lon = norm_lon(lon);
+	if (!c->pub.has_shape)
+		return near_known_place(c, lat, lon, tol);
+	if (shape_contains(c, lat, lon))
+		return 1;
+	if (!tol)
+		return 0;
+	return shape_near(c, lat, lon, tol) || near_outlier(c, lat, lon, tol);
 }
 
 const char *refgeo_country_of(double lat, double lon)

@@ -416,9 +416,23 @@ static void test_against_naive(void **state)
 	assert_true(inside > total / 5 && inside < total * 4 / 5);
 }
 
+/* Places that 1:50m shapes leave out, but that the city list names: the
+ * exclaves of Ceuta and Melilla, the islands of the Maldives. */
+static void test_outlying_places(void **state)
+{
+	(void)state;
+	assert_int_equal(refgeo_in_country("ES", 35.2923, -2.9381, 10), 1);
+	assert_int_equal(refgeo_in_country("ES", 35.8894, -5.3213, 10), 1);
+	assert_int_equal(refgeo_in_country("MV", 4.1755, 73.5093, 10), 1);
+	/* Fes is in Morocco, far from either. */
+	assert_int_equal(refgeo_in_country("ES", 34.0331, -5.0003, 30), 0);
+	assert_int_equal(refgeo_in_country("MA", 34.0331, -5.0003, 0), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outlying_places),
 		cmocka_unit_test(test_countries),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_europe),

@@ -1,0 +1,273 @@
+/*
+ * mission.c: adding and listing missions (mission.h), and the `homeward
+ * mission` command with its subcommands in a table.
+ */
+#include "homeward.h"
+#include "cli.h"
+#include "db.h"
+#include "mission.h"
+#include "refgeo.h"
+#include "store.h"
+
+#include <time.h>
+
+static const char *const mission_kinds[] = {
+	"embassy", "consulate", "consulate-general", "honorary", "hq",
+};
+
+static bool valid_code(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n > 16)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * Split "np, BT" into upper-case codes, each known to refgeo and given
+ * once. Appends "NP\0BT\0" style entries to `out`; returns the count or
+ * HW_EINPUT with a message.
+ */
+static int parse_countries(const char *list, struct strbuf *out,
+			   struct strbuf *err)
+{
+	const char *p = list;
+	int n = 0;
+
+	while (*p) {
+		char cc[3] = "";
+		size_t len;
+		const char *end;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		end = p;
+		while (*end && *end != ',' && *end != ' ')
+			end++;
+		len = (size_t)(end - p);
+		if (len == 2) {
+			cc[0] = (char)(p[0] >= 'a' && p[0] <= 'z' ? p[0] - 32 : p[0]);
+			cc[1] = (char)(p[1] >= 'a' && p[1] <= 'z' ? p[1] - 32 : p[1]);
+		}
+		if (len != 2 || !refgeo_country(cc)) {
+			strbuf_addf(err, "countries: '%.*s' is not an ISO 3166-1 "
+				    "alpha-2 country code", (int)len, p);
+			return HW_EINPUT;
+		}
+		if (memmem(out->buf, out->len, cc, 3)) {
+			strbuf_addf(err, "countries: '%s' is given twice", cc);
+			return HW_EINPUT;
+		}
+		strbuf_add(out, cc, 3);
+		n++;
+		p = end;
+	}
+	if (!n) {
+		strbuf_addstr(err, "countries: at least one country is needed");
+		return HW_EINPUT;
+	}
+	return n;
+}
+
+int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
+		struct strbuf *err)
+{
+	struct strbuf ccs = STRBUF_INIT;
+	struct store_stmt *s;
+	const char *kind = m->kind && *m->kind ? m->kind : "embassy";
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t i;
+	int n, rc;
+	bool in_tx = false;
+
+	if (!m->code || !valid_code(m->code)) {
+		strbuf_addf(err, "code: '%s' is not a mission code (2 to 16 of "
+			    "A-Z, 0-9 and '-')", m->code ? m->code : "");
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if (!m->name || !*m->name || strlen(m->name) > 200) {
+		strbuf_addstr(err, "name: a name of 1 to 200 bytes is needed");
+		rc = HW_EINPUT;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(mission_kinds); i++)
+		if (!strcmp(kind, mission_kinds[i]))
+			break;
+	if (i == ARRAY_SIZE(mission_kinds)) {
+		strbuf_addf(err, "kind: '%s' is not one of embassy, consulate, "
+			    "consulate-general, honorary, hq", kind);
+		rc = HW_EINPUT;
+		goto out;
+	}
+	n = parse_countries(m->countries ? m->countries : "", &ccs, err);
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	rc = store_begin(st);
+	if (rc)
+		goto dberr;
+	in_tx = true;
+	rc = store_prepare(st, "INSERT INTO mission(code, name, kind, country, city, "
+			   "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &s);
+	if (rc)
+		goto dberr;
+	store_bind_str(s, 1, m->code);
+	store_bind_str(s, 2, m->name);
+	store_bind_str(s, 3, kind);
+	store_bind_str(s, 4, ccs.buf);   /* the first country is its seat */
+	store_bind_str(s, 5, m->city);
+	store_bind_str(s, 6, now);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		*id = store_col_int64(s, 0);
+	store_reset(s);
+	if (rc == HW_ECONFLICT) {
+		strbuf_addf(err, "code: mission '%s' exists already", m->code);
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if (rc != STORE_ROW)
+		goto dberr;
+	rc = store_prepare(st, "INSERT INTO mission_country(mission_id, country) "
+			   "VALUES (?, ?)", &s);
+	if (rc)
+		goto dberr;
+	for (i = 0; i < (size_t)n; i++) {
+		store_bind_int64(s, 1, *id);
+		store_bind_text(s, 2, ccs.buf + 3 * i, 2);
+		rc = store_run(s);
+		if (rc)
+			goto dberr;
+	}
+	rc = store_commit(st);
+	if (rc)
+		goto dberr;
+	in_tx = false;
+	goto out;
+dberr:
+	strbuf_addf(err, "cannot add mission '%s': %s", m->code, store_errmsg(st));
+	rc = HW_EDB;
+out:
+	if (in_tx)
+		store_rollback(st);
+	strbuf_release(&ccs);
+	return rc;
+}
+
+static int mission_cmd_add(int argc, char **argv, const char *dbflag)
+{
+	struct mission_new m = { 0 };
+	struct opt opts[] = {
+		{ "db", OPT_STRING, &dbflag },
+		{ "code", OPT_STRING, &m.code },
+		{ "name", OPT_STRING, &m.name },
+		{ "kind", OPT_STRING, &m.kind },
+		{ "countries", OPT_STRING, &m.countries },
+		{ "city", OPT_STRING, &m.city },
+		{ NULL, 0, NULL },
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct db db = { 0 };
+	char **pos = xcalloc((size_t)argc, sizeof(*pos));
+	int64_t id = 0;
+	int npos = 0, rc;
+
+	rc = opt_parse(opts, argc, argv, pos, &npos);
+	if (rc)
+		goto out;
+	if (npos) {
+		cli_error("mission add", "unexpected argument '%s'", pos[0]);
+		rc = HW_EINPUT;
+		goto out;
+	}
+	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
+	if (!rc)
+		rc = mission_add(db.st, &m, &id, &err);
+	if (rc) {
+		cli_error("mission add", "%s", err.buf);
+		goto out;
+	}
+	printf("mission %s added (id %" PRId64 ")\n", m.code, id);
+out:
+	db_release(&db);
+	free(pos);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int mission_cmd_list(int argc, char **argv, const char *dbflag)
+{
+	struct opt opts[] = {
+		{ "db", OPT_STRING, &dbflag },
+		{ NULL, 0, NULL },
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct store_stmt *s;
+	struct db db = { 0 };
+	char **pos = xcalloc((size_t)argc, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = opt_parse(opts, argc, argv, pos, &npos);
+	if (rc)
+		goto out;
+	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
+	if (rc) {
+		cli_error("mission list", "%s", err.buf);
+		goto out;
+	}
+	rc = store_prepare(db.st, "SELECT m.code, m.kind, m.name, "
+			   "group_concat(mc.country, ',') FROM mission m "
+			   "LEFT JOIN mission_country mc ON mc.mission_id = m.id "
+			   "GROUP BY m.id, m.code, m.kind, m.name ORDER BY m.code", &s);
+	if (rc) {
+		cli_error("mission list", "%s", store_errmsg(db.st));
+		goto out;
+	}
+	printf("%-16s %-18s %-40s %s\n", "code", "kind", "name", "countries");
+	while ((rc = store_step(s)) == STORE_ROW)
+		printf("%-16s %-18s %-40s %s\n", store_col_text(s, 0, NULL),
+		       store_col_text(s, 1, NULL), store_col_text(s, 2, NULL),
+		       store_col_null(s, 3) ? "" : store_col_text(s, 3, NULL));
+	store_reset(s);
+	rc = rc < 0 ? HW_EDB : HW_OK;
+out:
+	db_release(&db);
+	free(pos);
+	strbuf_release(&err);
+	return rc;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv, const char *dbflag);
+} subcommands[] = {
+	{ "add", mission_cmd_add },
+	{ "list", mission_cmd_list },
+};
+
+int cmd_mission(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2)
+		for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+			if (!strcmp(argv[1], subcommands[i].name))
+				return subcommands[i].fn(argc - 1, argv + 1, NULL);
+	cli_error("mission", argc >= 2 ? "unknown subcommand '%s' (add, list)"
+		  : "which subcommand? (add, list)%s", argc >= 2 ? argv[1] : "");
+	return HW_EINPUT;
+}
