@@ -661,6 +661,7 @@ int import_registrants(struct db *db, const struct import_options *o,
 	strmap_init(&im.persons);
 	strmap_init(&im.parties);
 	strmap_init(&im.orgs);
+	im.nstays = 1;  /* index 0 means "no stay" */
 	strbuf_init(&im.msg, 0);
 	strbuf_init(&im.header_raw, 0);
 	utc_now(im.now, sizeof(im.now));

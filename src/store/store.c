@@ -298,6 +298,8 @@ int store_commit(struct store *st)
 
 int store_rollback(struct store *st)
 {
+	/* A rollback brings back any dropped indexes by itself. */
+	strbuf_reset(&st->bulk_indexes);
 	return st->be->exec(st, "ROLLBACK");
 }
 
