@@ -290,6 +290,16 @@ static int parse_quoted(struct csv_reader *r, struct csv_record *rec,
 					goto last_field;
 				}
 			}
+			/* A quoted field that ran over a line end and then
+			 * misbehaves was most likely never meant to span
+			 * lines: its opening quote lacks its pair. Say so at
+			 * the opening quote and resume on the next line. */
+			if (memchr(b + q, '\n', i - q))
+				return fail(r, rec, q, nf + 1,
+					    "a quoted field opened here is only "
+					    "closed on a later line, and is followed "
+					    "by other characters there (is a quote "
+					    "missing its pair?)", err);
 			return fail(r, rec, i, nf + 1,
 				    "characters after the closing quote of a "
 				    "quoted field", err);

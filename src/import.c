@@ -171,13 +171,15 @@ static int person_mismatch(const struct seen_person *p,
 
 static bool overlaps(int32_t a1, int32_t d1, int32_t a2, int32_t d2)
 {
-	/* Open ends reach to the beginning or end of time. */
+	/* Open ends reach to the beginning or end of time. A day on which
+	 * one stay ends and the next begins is a travel day, not an
+	 * overlap: the comparisons are strict. */
 	int64_t s1 = a1 == REG_NO_DATE ? INT64_MIN : a1;
 	int64_t e1 = d1 == REG_NO_DATE ? INT64_MAX : d1;
 	int64_t s2 = a2 == REG_NO_DATE ? INT64_MIN : a2;
 	int64_t e2 = d2 == REG_NO_DATE ? INT64_MAX : d2;
 
-	return s1 <= e2 && s2 <= e1;
+	return s1 < e2 && s2 < e1;
 }
 
 static int db_fail(struct importer *im, const char *what)
@@ -772,12 +774,18 @@ int import_registrants(struct db *db, const struct import_options *o,
 	progress_done(&prog, csv_reader_offset(rd), res->rows);
 
 	if (im.problems && !o->skip_invalid) {
+		struct strbuf listed = STRBUF_INIT;
+
+		if (im.problems > o->max_report)
+			strbuf_addf(&listed, " (the first %u are listed)",
+				    o->max_report);
 		strbuf_addf(err, "import of '%s' refused: %" PRIu64 " of %" PRIu64
-			    " rows have problems%s; nothing was written (use "
+			    " %s %s problems%s; nothing was written (use "
 			    "--skip-invalid to write the valid rows)", o->path,
 			    res->rejected, res->rows,
-			    im.problems > o->max_report ? " (the first ones are "
-			    "listed)" : "");
+			    res->rows == 1 ? "row" : "rows",
+			    res->rejected == 1 ? "has" : "have", listed.buf);
+		strbuf_release(&listed);
 		res->written = 0;
 		res->persons_new = res->persons_updated = 0;
 		rc = HW_EINPUT;
@@ -866,8 +874,9 @@ int cmd_import(int argc, char **argv)
 	       res.written, res.rows, o.path, hw_now() - t0, res.persons_new,
 	       res.persons_updated);
 	if (res.rejected)
-		printf("; %" PRIu64 " rows rejected, see %s.rejects.csv and "
-		       "%s.rejects.txt", res.rejected, o.path, o.path);
+		printf("; %" PRIu64 " %s rejected, see %s.rejects.csv and "
+		       "%s.rejects.txt", res.rejected,
+		       res.rejected == 1 ? "row" : "rows", o.path, o.path);
 	printf("\n");
 out:
 	db_release(&db);

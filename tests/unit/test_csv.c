@@ -101,6 +101,8 @@ struct read_case {
 #define QIN "a quote inside an unquoted field (put the field in quotes " \
 	    "and double the quote: \"a \"\"b\"\"\")"
 #define AFTER "characters after the closing quote of a quoted field"
+#define SPANS "a quoted field opened here is only closed on a later line, " \
+	"and is followed by other characters there (is a quote missing its pair?)"
 
 static const struct read_case read_cases[] = {
 	{ "", "" },
@@ -140,7 +142,7 @@ static const struct read_case read_cases[] = {
 	{ "\"a\"\rb\n1\n", "!1:1: " AFTER "\n2:1\n" },
 	{ "a,\"bc\nd,e\nf\n", "!1:2: " QN "\n2:d|e\n3:f\n" },
 	{ "x\n\"abc", "1:x\n!2:1: " QN "\n" },
-	{ "\"a\nb\"x\nnext\n", "!2:1: " AFTER "\n3:next\n" },
+	{ "\"a\nb\"x\nnext\n", "!1:1: " SPANS "\n!2:1: " QIN "\n3:next\n" },
 	{ "1,\"a\nb\nc\"\"\n2,x\n", "!1:2: " QN "\n2:b\n!3:1: " QIN "\n4:2|x\n" },
 	{ "a\"\nb\n\"c\n", "!1:1: " QIN "\n2:b\n!3:1: " QN "\n" },
 	/* Text in several scripts passes through unchanged. */

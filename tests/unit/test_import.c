@@ -98,7 +98,7 @@ static void test_all_or_nothing(void **state)
 	row(&body, "A3", "Cruz", "DE", "2026-01-15", "2026-03-01", "H1");
 	assert_int_equal(write_file(&body), 0);
 	assert_int_equal(run(false, &res, &err), HW_EINPUT);
-	assert_non_null(strstr(err.buf, "1 of 3 rows have problems"));
+	assert_non_null(strstr(err.buf, "1 of 3 rows has problems"));
 	assert_int_equal(count("SELECT count(*) FROM person"), 0);
 	assert_int_equal(count("SELECT count(*) FROM party"), 0);
 
