@@ -86,6 +86,19 @@ struct importer {
 	struct store_batch *b_party, *b_person, *b_contact, *b_presence;
 	uint64_t file_size;
 
+	/* With --skip-invalid the file is read twice: a first pass only
+	 * checks, and finds the persons with any invalid row; the second
+	 * writes, and sets aside every row of those persons, so that a
+	 * person is imported whole or not at all. */
+	bool writing;
+	struct strmap bad_persons;  /* external_id -> line of its first problem */
+	struct strmap cross;        /* "LINE" -> index into cross_found */
+	struct cross_problem {
+		int col;            /* enum reg_col */
+		char *reason;
+	} *cross_found;             /* problems between rows, from the checks */
+	size_t ncross, cross_alloc;
+
 	uint64_t problems;
 	struct strbuf msg;          /* scratch for problem text */
 
@@ -131,6 +144,8 @@ static int problem(struct importer *im, uint64_t line, int col,
 	struct strbuf where = STRBUF_INIT;
 	int rc = HW_OK;
 
+	if (!im->writing)
+		return HW_OK;
 	im->problems++;
 	if (col >= 0)
 		strbuf_addf(&where, "%s:%" PRIu64 ":%d: column '%s': %s", o->path,
@@ -405,11 +420,12 @@ static int write_presence(struct importer *im, const struct registrant *r,
 }
 
 /*
- * The checks across rows, then the writes. Returns HW_OK, HW_EINPUT after
- * recording the problem, or an operational error.
+ * The checks across rows, then (when writing) the writes. Returns HW_OK,
+ * HW_EINPUT with the reason in im->msg and the column in *bad_col, or an
+ * operational error.
  */
-static int take_row(struct importer *im, const struct reg_header *h,
-		    const struct regfeed_row *row)
+static int take_row(struct importer *im, const struct regfeed_row *row,
+		    int *bad_col)
 {
 	const struct registrant *r = &row->r;
 	struct strmap_entry *e;
@@ -430,9 +446,8 @@ static int take_row(struct importer *im, const struct reg_header *h,
 			strbuf_addf(&im->msg, "'%s' differs from line %" PRIu64
 				    " of the same person '%s'", r->v[c], p->line,
 				    r->v[RC_EXTERNAL_ID]);
-			rc = problem(im, row->line, h->map[c], reg_columns[c],
-				     im->msg.buf, row->raw.buf, row->raw.len);
-			return rc ? rc : HW_EINPUT;
+			*bad_col = c;
+			return HW_EINPUT;
 		}
 	}
 
@@ -460,10 +475,8 @@ static int take_row(struct importer *im, const struct reg_header *h,
 				    "time (line %" PRIu64 "); a party travels "
 				    "together", r->v[RC_PARTY_ID], s->country,
 				    s->line);
-			rc = problem(im, row->line, h->map[RC_PARTY_ID],
-				     reg_columns[RC_PARTY_ID], im->msg.buf,
-				     row->raw.buf, row->raw.len);
-			return rc ? rc : HW_EINPUT;
+			*bad_col = RC_PARTY_ID;
+			return HW_EINPUT;
 		}
 		ALLOC_GROW(im->stays, im->nstays + 1, im->stays_alloc);
 		im->stays[im->nstays] = (struct stay){
@@ -472,7 +485,7 @@ static int take_row(struct importer *im, const struct reg_header *h,
 		};
 		memcpy(im->stays[im->nstays].country, r->v[RC_COUNTRY], 3);
 		party->first_stay = (uint32_t)im->nstays++;
-		if (!party->id) {
+		if (!party->id && im->writing) {
 			bool existed;
 			rc = find_or_assign(im, &im->party_ids, r->v[RC_PARTY_ID],
 					    r->len[RC_PARTY_ID], &party->id,
@@ -491,7 +504,7 @@ static int take_row(struct importer *im, const struct reg_header *h,
 		}
 	}
 
-	if (r->len[RC_ORGANISATION]) {
+	if (r->len[RC_ORGANISATION] && im->writing) {
 		e = strmap_get_or_add(&im->orgs, r->v[RC_ORGANISATION],
 				      r->len[RC_ORGANISATION], &created);
 		if (created) {
@@ -517,10 +530,14 @@ static int take_row(struct importer *im, const struct reg_header *h,
 		for (i = 0; i < NPERSON_COLS; i++)
 			p->col_hash[i] = hash32(r->v[person_cols[i]],
 						r->len[person_cols[i]]);
+		if (!im->writing)
+			return HW_OK;
 		rc = write_person(im, row, party ? party->id : 0, &p->id);
 		if (rc)
 			return rc;
 	}
+	if (!im->writing)
+		return HW_OK;
 	rc = write_presence(im, r, p->id, p->next_seq++, org_id);
 	if (rc)
 		return rc;
@@ -609,8 +626,26 @@ static int prepare_statements(struct importer *im)
 	return HW_OK;
 }
 
+/* Forget what the rows of a pass taught, before the next pass. */
+static void forget_rows(struct importer *im)
+{
+	strmap_release(&im->persons);
+	strmap_release(&im->parties);
+	strmap_init(&im->persons);
+	strmap_init(&im->parties);
+	im->nseen = im->npseen = 0;
+	im->nstays = 1;
+}
+
 static void importer_release(struct importer *im)
 {
+	size_t i;
+
+	for (i = 0; i < im->ncross; i++)
+		free(im->cross_found[i].reason);
+	free(im->cross_found);
+	strmap_release(&im->cross);
+	strmap_release(&im->bad_persons);
 	store_batch_free(im->b_party);
 	store_batch_free(im->b_person);
 	store_batch_free(im->b_contact);
@@ -640,16 +675,165 @@ static void utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * Open a reader on `fd` from its start and read the header into `h`; the
+ * raw header goes to im->header_raw. HW_EINPUT / HW_EIO with `err` set.
+ */
+static int open_input(struct importer *im, int fd, struct csv_reader **rd,
+		      struct reg_header *h)
+{
+	const char *path = im->o->path;
+	struct strbuf perr = STRBUF_INIT;
+	struct csv_record rec;
+	int rc;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 && *rd) {
+		strbuf_addf(im->err, "cannot read '%s' again: %s", path,
+			    strerror(errno));
+		return HW_EIO;
+	}
+	csv_reader_free(*rd);
+	*rd = csv_reader_new(fd, path);
+	rc = csv_read(*rd, &rec, &perr);
+	if (rc == HW_ENOTFOUND) {
+		strbuf_addf(im->err, "cannot import '%s': the file is empty (a "
+			    "header row is required)", path);
+		rc = HW_EINPUT;
+	} else if (!rc) {
+		rc = reg_header_parse(h, &rec, &perr);
+		if (rc == HW_EINPUT)
+			strbuf_addf(im->err, "cannot import '%s': line 1 (the "
+				    "header): %s", path, perr.buf);
+		else
+			strbuf_reset(&im->header_raw);
+		strbuf_add(&im->header_raw, rec.raw, rec.rawlen);
+	} else {
+		/* The reader's own messages start with LINE:COLUMN. */
+		strbuf_addf(im->err, "cannot import '%s': %s", path, perr.buf);
+		rc = rc == HW_EIO ? HW_EIO : HW_EINPUT;
+	}
+	strbuf_release(&perr);
+	return rc;
+}
+
+/* One row of a pass: its problem, if any, or its checks and writes. */
+static int pass_row(struct importer *im, const struct reg_header *h,
+		    const struct regfeed_row *row)
+{
+	struct strmap_entry *bad;
+	const char *reason = row->msg.buf;
+	int col = -2, bc = row->bad_col, rc;
+
+	if (row->csv_error) {
+		/* The reader's message names line and column already. */
+	} else if (row->status == HW_EINPUT) {
+		col = bc >= 0 ? h->map[bc] : -1;
+	} else if (im->writing && (bad = strmap_find(&im->bad_persons,
+						      row->external_id.buf,
+						      row->external_id.len))) {
+		/* Set aside with the person; a row that was itself found
+		 * wrong against the others keeps the reason found then. */
+		char key[24];
+		int n = snprintf(key, sizeof(key), "%" PRIu64, row->line);
+		struct strmap_entry *x = strmap_find(&im->cross, key, (size_t)n);
+		if (x) {
+			bc = im->cross_found[x->value].col;
+			reason = im->cross_found[x->value].reason;
+			col = h->map[bc];
+		} else {
+			strbuf_reset(&im->msg);
+			strbuf_addf(&im->msg, "line %" PRIu64 " of the same "
+				    "person '%s' has a problem, and a person is "
+				    "imported whole", bad->value,
+				    row->external_id.buf);
+			reason = im->msg.buf;
+			col = -1;
+		}
+	} else {
+		rc = take_row(im, row, &bc);
+		if (rc != HW_EINPUT)
+			return rc;
+		reason = im->msg.buf;
+		col = h->map[bc];
+		if (!im->writing) {
+			char key[24];
+			bool created;
+			int n = snprintf(key, sizeof(key), "%" PRIu64, row->line);
+			ALLOC_GROW(im->cross_found, im->ncross + 1, im->cross_alloc);
+			im->cross_found[im->ncross].col = bc;
+			im->cross_found[im->ncross].reason = xstrdup(reason);
+			strmap_get_or_add(&im->cross, key, (size_t)n,
+					  &created)->value = im->ncross++;
+		}
+	}
+	if (!im->writing && row->external_id.len) {
+		bool created;
+		struct strmap_entry *e = strmap_get_or_add(&im->bad_persons,
+							   row->external_id.buf,
+							   row->external_id.len,
+							   &created);
+		if (created)
+			e->value = row->line;
+	}
+	im->res->rejected++;
+	rc = problem(im, row->line, col, col >= 0 ? reg_columns[bc] : NULL,
+		     reason, row->raw.buf, row->raw.len);
+	return rc ? rc : HW_EINPUT;
+}
+
+/* Read the whole file once, checking, and writing if im->writing. */
+static int run_pass(struct importer *im, int fd, uint64_t size)
+{
+	struct csv_reader *rd = NULL;
+	struct regfeed *feed = NULL;
+	struct strbuf perr = STRBUF_INIT;
+	struct reg_header h;
+	struct progress prog;
+	int rc;
+
+	im->res->rows = im->res->rejected = 0;
+	forget_rows(im);
+	rc = open_input(im, fd, &rd, &h);
+	if (rc)
+		goto out;
+	progress_start(&prog, im->writing ? "import" : "check", size);
+	prog.enabled = prog.enabled && im->o->progress;
+	feed = regfeed_start(rd, &h, im->db->keys);
+	for (;;) {
+		struct regfeed_chunk *c;
+		size_t i;
+
+		rc = regfeed_next(feed, &c, &perr);
+		if (rc == HW_ENOTFOUND)
+			break;
+		if (rc) {
+			strbuf_addf(im->err, "cannot import '%s': %s",
+				    im->o->path, perr.buf);
+			goto out;
+		}
+		for (i = 0; i < c->n; i++) {
+			im->res->rows++;
+			rc = pass_row(im, &h, &c->rows[i]);
+			if (rc && rc != HW_EINPUT)
+				goto out;
+		}
+		progress_update(&prog, c->offset, im->res->rows);
+		regfeed_done(feed, c);
+	}
+	progress_done(&prog, size, im->res->rows);
+	rc = HW_OK;
+out:
+	/* The feed's thread reads from `rd`: stop it first. */
+	regfeed_free(feed);
+	csv_reader_free(rd);
+	strbuf_release(&perr);
+	return rc;
+}
+
 int import_registrants(struct db *db, const struct import_options *o,
 		       struct import_result *res, struct strbuf *err)
 {
 	struct importer im;
-	struct csv_reader *rd = NULL;
-	struct csv_record rec;
-	struct reg_header h;
-	struct regfeed *feed = NULL;
-	struct progress prog;
-	struct strbuf perr = STRBUF_INIT;
 	struct stat sb;
 	bool in_tx = false;
 	int fd = -1, rc;
@@ -663,7 +847,8 @@ int import_registrants(struct db *db, const struct import_options *o,
 	strmap_init(&im.persons);
 	strmap_init(&im.parties);
 	strmap_init(&im.orgs);
-	im.nstays = 1;  /* index 0 means "no stay" */
+	strmap_init(&im.bad_persons);
+	strmap_init(&im.cross);
 	strbuf_init(&im.msg, 0);
 	strbuf_init(&im.header_raw, 0);
 	utc_now(im.now, sizeof(im.now));
@@ -674,11 +859,15 @@ int import_registrants(struct db *db, const struct import_options *o,
 		rc = HW_EINPUT;
 		goto out;
 	}
-	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
-		strbuf_addf(err, "cannot import '%s': not a file", o->path);
+	if (!S_ISREG(sb.st_mode) && !(S_ISFIFO(sb.st_mode) && !o->skip_invalid)) {
+		strbuf_addf(err, "cannot import '%s': not a file%s", o->path,
+			    S_ISFIFO(sb.st_mode) ? " (--skip-invalid reads it "
+			    "twice)" : "");
 		rc = HW_EINPUT;
 		goto out;
 	}
+	im.file_size = (uint64_t)sb.st_size;
+
 	if (o->skip_invalid) {
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s.rejects.csv", o->path);
@@ -688,33 +877,12 @@ int import_registrants(struct db *db, const struct import_options *o,
 		/* Rejects of an earlier run would be mistaken for this one's. */
 		unlink(im.rejects_path);
 		unlink(im.reasons_path);
-	}
-	im.file_size = (uint64_t)sb.st_size;
-	rd = csv_reader_new(fd, o->path);
-
-	rc = csv_read(rd, &rec, &perr);
-	if (rc == HW_ENOTFOUND) {
-		strbuf_addf(err, "cannot import '%s': the file is empty (a header "
-			    "row is required)", o->path);
-		rc = HW_EINPUT;
-		goto out;
-	}
-	if (!rc) {
-		rc = reg_header_parse(&h, &rec, &perr);
-		if (rc == HW_EINPUT) {
-			strbuf_addf(err, "cannot import '%s': line 1 (the header): %s",
-				    o->path, perr.buf);
+		rc = run_pass(&im, fd, im.file_size);
+		if (rc)
 			goto out;
-		}
 	}
-	if (rc) {
-		/* The reader's own messages start with LINE:COLUMN. */
-		strbuf_addf(err, "cannot import '%s': %s", o->path, perr.buf);
-		rc = rc == HW_EIO ? HW_EIO : HW_EINPUT;
-		goto out;
-	}
-	strbuf_add(&im.header_raw, rec.raw, rec.rawlen);
 
+	im.writing = true;
 	rc = store_tune_bulk(db->st);
 	if (!rc)
 		rc = store_begin(db->st);
@@ -724,54 +892,10 @@ int import_registrants(struct db *db, const struct import_options *o,
 	}
 	in_tx = true;
 	rc = prepare_statements(&im);
+	if (!rc)
+		rc = run_pass(&im, fd, im.file_size);
 	if (rc)
 		goto out;
-
-	progress_start(&prog, "import", (uint64_t)sb.st_size);
-	prog.enabled = prog.enabled && o->progress;
-	feed = regfeed_start(rd, &h, db->keys);
-	for (;;) {
-		struct regfeed_chunk *c;
-		size_t i;
-
-		rc = regfeed_next(feed, &c, &perr);
-		if (rc == HW_ENOTFOUND)
-			break;
-		if (rc) {
-			strbuf_addf(err, "cannot import '%s': %s", o->path, perr.buf);
-			goto out;
-		}
-		for (i = 0; i < c->n; i++) {
-			const struct regfeed_row *row = &c->rows[i];
-
-			res->rows++;
-			if (row->csv_error) {
-				/* The reader's message names line and column. */
-				rc = problem(&im, row->line, -2, NULL,
-					     row->msg.buf, row->raw.buf,
-					     row->raw.len);
-			} else if (row->status == HW_EINPUT) {
-				int bc = row->bad_col;
-				rc = problem(&im, row->line,
-					     bc >= 0 ? h.map[bc] : -1,
-					     bc >= 0 ? reg_columns[bc] : "",
-					     row->msg.buf, row->raw.buf,
-					     row->raw.len);
-			} else {
-				rc = take_row(&im, &h, row);
-				if (rc == HW_EINPUT)
-					rc = HW_OK;
-				else if (!rc)
-					continue;
-			}
-			if (rc)
-				goto out;
-			res->rejected++;
-		}
-		progress_update(&prog, c->offset, res->rows);
-		regfeed_done(feed, c);
-	}
-	progress_done(&prog, csv_reader_offset(rd), res->rows);
 
 	if (im.problems && !o->skip_invalid) {
 		struct strbuf listed = STRBUF_INIT;
@@ -812,14 +936,10 @@ int import_registrants(struct db *db, const struct import_options *o,
 	in_tx = false;
 	rc = HW_OK;
 out:
-	/* The feed's thread reads from `rd`: stop it first. */
-	regfeed_free(feed);
 	if (in_tx)
 		store_rollback(db->st);
-	csv_reader_free(rd);
 	if (fd >= 0)
 		close(fd);
-	strbuf_release(&perr);
 	importer_release(&im);
 	return rc;
 }

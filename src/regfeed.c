@@ -47,11 +47,27 @@ static void read_row(struct regfeed *f, struct regfeed_row *row,
 	row->bad_col = -1;
 	if (rc == HW_EINPUT) {
 		row->status = HW_EINPUT;
+		strbuf_reset(&row->external_id);
 		return;
 	}
 	strbuf_reset(&row->msg);
 	row->status = registrant_parse(&row->r, f->h, rec, &row->bad_col,
 				       &row->msg);
+	strbuf_reset(&row->external_id);
+	if (row->status == HW_OK) {
+		strbuf_add(&row->external_id, row->r.v[RC_EXTERNAL_ID],
+			   row->r.len[RC_EXTERNAL_ID]);
+	} else if ((size_t)f->h->map[RC_EXTERNAL_ID] < rec->nfields) {
+		/* Keep the id of an invalid row, so that the importer can set
+		 * aside the person's other rows with it. */
+		const struct csv_field *fl = &rec->fields[f->h->map[RC_EXTERNAL_ID]];
+		const char *s = fl->s, *e = fl->s + fl->len;
+		while (s < e && *s == ' ')
+			s++;
+		while (e > s && e[-1] == ' ')
+			e--;
+		strbuf_add(&row->external_id, s, (size_t)(e - s));
+	}
 	if (row->status == HW_OK && row->r.len[RC_PASSPORT_NO]) {
 		const char *pp = row->r.v[RC_PASSPORT_NO];
 		size_t len = row->r.len[RC_PASSPORT_NO];
@@ -134,6 +150,7 @@ struct regfeed *regfeed_start(struct csv_reader *rd, const struct reg_header *h,
 			registrant_init(&row->r);
 			strbuf_init(&row->msg, 0);
 			strbuf_init(&row->raw, 0);
+			strbuf_init(&row->external_id, 0);
 			strbuf_init(&row->sealed_passport, 0);
 		}
 	}
@@ -201,6 +218,7 @@ void regfeed_free(struct regfeed *f)
 			registrant_release(&row->r);
 			strbuf_release(&row->msg);
 			strbuf_release(&row->raw);
+			strbuf_release(&row->external_id);
 			strbuf_release(&row->sealed_passport);
 		}
 		free(f->chunks[i].rows);

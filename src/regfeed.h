@@ -29,6 +29,8 @@ struct regfeed_row {
 	struct registrant r; /* valid when status is HW_OK */
 	struct strbuf msg;   /* the reason, when status is HW_EINPUT */
 	struct strbuf raw;   /* the record as it was in the file */
+	struct strbuf external_id; /* as given, trimmed, even when the row is
+				    * invalid ("" for malformed CSV) */
 	struct strbuf sealed_passport; /* empty when the row has none */
 	int64_t passport_hash;
 };
