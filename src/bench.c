@@ -20,6 +20,7 @@
 
 struct bench {
 	const char *name;
+	const char *fullname;   /* what messages call it */
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 };
@@ -102,20 +103,15 @@ static int bench_import(int argc, char **argv)
 	struct import_result res;
 	struct gen_params gp = { 0 };
 	struct db db = { 0 };
-	char **pos = xcalloc((size_t)argc, sizeof(*pos));
 	bool created, have_dir = false;
 	double t0, t_hw, t_sq, hw_rate, sq_rate;
 	int64_t sq_rows;
-	int npos = 0, rc, fd, st;
+	int rc, fd, st;
 
-	rc = opt_parse(opts, argc, argv, pos, &npos);
+	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
 	rc = HW_EINPUT;
-	if (npos) {
-		cli_error("bench import", "unexpected argument '%s'", pos[0]);
-		goto out;
-	}
 	if (people < 1 || people > 200000000) {
 		cli_error("bench import", "option '--people': %" PRId64
 			  " is out of range (1 to 200000000)", people);
@@ -249,7 +245,6 @@ static int bench_import(int argc, char **argv)
 out:
 	if (have_dir)
 		remove_scratch(dir);
-	free(pos);
 	strbuf_release(&csv);
 	strbuf_release(&dbp);
 	strbuf_release(&raw);
@@ -259,7 +254,7 @@ out:
 }
 
 static const struct bench benches[] = {
-	{ "import", bench_import,
+	{ "import", "bench import", bench_import,
 	  "registrant CSV import against the sqlite3 shell's .import" },
 };
 
@@ -269,8 +264,10 @@ int cmd_bench(int argc, char **argv)
 
 	if (argc >= 2) {
 		for (i = 0; i < ARRAY_SIZE(benches); i++)
-			if (!strcmp(argv[1], benches[i].name))
+			if (!strcmp(argv[1], benches[i].name)) {
+				argv[1] = (char *)benches[i].fullname;
 				return benches[i].fn(argc - 1, argv + 1);
+			}
 		cli_error("bench", "unknown benchmark '%s'", argv[1]);
 	} else {
 		cli_error("bench", "which benchmark?");

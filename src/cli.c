@@ -121,6 +121,20 @@ int opt_parse(const struct opt *opts, int argc, char **argv,
 	return HW_OK;
 }
 
+int opt_parse_only(const struct opt *opts, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = opt_parse(opts, argc, argv, pos, &npos);
+	if (!rc && npos) {
+		cli_error(argv[0], "unexpected argument '%s'", pos[0]);
+		rc = HW_EINPUT;
+	}
+	free(pos);
+	return rc;
+}
+
 const char *cli_db_path(const char *flag)
 {
 	const char *env;

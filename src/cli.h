@@ -47,6 +47,10 @@ struct opt {
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos);
 
+/* opt_parse() for a command that takes no positional arguments: one is
+ * refused with a message naming it. */
+int opt_parse_only(const struct opt *opts, int argc, char **argv);
+
 /*
  * Resolve the database path: `flag` if given, else $HOMEWARD_DB, else
  * "./homeward.db". The result is borrowed.

@@ -108,18 +108,12 @@ int cmd_init(int argc, char **argv)
 		{ NULL, 0, NULL },
 	};
 	struct db db;
-	char **pos = xcalloc((size_t)argc, sizeof(*pos));
 	bool created = false;
-	int npos = 0, rc, before;
+	int rc, before;
 
-	rc = opt_parse(opts, argc, argv, pos, &npos);
+	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	if (npos) {
-		cli_error(argv[0], "unexpected argument '%s'", pos[0]);
-		rc = HW_EINPUT;
-		goto out;
-	}
 	rc = db_init(&db, cli_db_path(dbflag), keyflag, &created, &err);
 	if (rc) {
 		cli_error(argv[0], "%s", err.buf);
@@ -132,7 +126,6 @@ int cmd_init(int argc, char **argv)
 	       created ? ": created; back it up apart from the database" : "");
 	db_release(&db);
 out:
-	free(pos);
 	strbuf_release(&err);
 	return rc;
 }

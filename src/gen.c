@@ -1001,30 +1001,12 @@ static bool scatter(struct rng *r, const char *cc, double lat0, double lon0,
 
 /* --- dates --------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a Gregorian date, and back (Howard Hinnant's
- * well-known civil calendar arithmetic, rewritten here). */
-static int32_t days_of(int y, int m, int d)
-{
-	int era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int year_of(int32_t days)
 {
-	int64_t z = (int64_t)days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
+	int y, m, d;
 
-	return (int)(yoe + era * 400 + (mp >= 10));
+	reg_civil_from_days(days, &y, &m, &d);
+	return y;
 }
 
 /* --- people -------------------------------------------------------------- */
@@ -1701,18 +1683,19 @@ static void gen_student(struct block *b, struct group *gr)
 	}
 	/* The academic year: which one they started in, and how long the
 	 * programme lasts; some start at the next one. */
-	if (days_of(y, sm, sd) > today)
+	if (reg_days_from_civil(y, sm, sd) > today)
 		y--;
 	k = (int)rng_below(&b->r, 10);
 	k = k < 4 ? 0 : k < 7 ? 1 : k < 9 ? 2 : 3;
 	len = k + 1 + (int)rng_below(&b->r, (uint64_t)(4 - k));
-	if (rng_chance(&b->r, 0.08) && days_of(y + 1, sm, sd) - today <= 150) {
+	if (rng_chance(&b->r, 0.08) &&
+	    reg_days_from_civil(y + 1, sm, sd) - today <= 150) {
 		y++;
 		k = 0;
 	}
-	start = days_of(y - k, sm, sd);
+	start = reg_days_from_civil(y - k, sm, sd);
 	gr->arrival = start - rng_int(&b->r, 3, 20);
-	gr->departure = days_of(y - k + len, sm, sd) - 70 -
+	gr->departure = reg_days_from_civil(y - k + len, sm, sd) - 70 -
 			(int32_t)rng_below(&b->r, 20);
 	if (gr->departure <= today)
 		gr->departure = today + 30 + (int32_t)rng_below(&b->r, 60);

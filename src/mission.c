@@ -182,18 +182,12 @@ static int mission_cmd_add(int argc, char **argv, const char *dbflag)
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };
-	char **pos = xcalloc((size_t)argc, sizeof(*pos));
 	int64_t id = 0;
-	int npos = 0, rc;
+	int rc;
 
-	rc = opt_parse(opts, argc, argv, pos, &npos);
+	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	if (npos) {
-		cli_error("mission add", "unexpected argument '%s'", pos[0]);
-		rc = HW_EINPUT;
-		goto out;
-	}
 	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
 	if (!rc)
 		rc = mission_add(db.st, &m, &id, &err);
@@ -204,7 +198,6 @@ static int mission_cmd_add(int argc, char **argv, const char *dbflag)
 	printf("mission %s added (id %" PRId64 ")\n", m.code, id);
 out:
 	db_release(&db);
-	free(pos);
 	strbuf_release(&err);
 	return rc;
 }
@@ -218,10 +211,9 @@ static int mission_cmd_list(int argc, char **argv, const char *dbflag)
 	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
-	char **pos = xcalloc((size_t)argc, sizeof(*pos));
-	int npos = 0, rc;
+	int rc;
 
-	rc = opt_parse(opts, argc, argv, pos, &npos);
+	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
 	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
@@ -246,17 +238,17 @@ static int mission_cmd_list(int argc, char **argv, const char *dbflag)
 	rc = rc < 0 ? HW_EDB : HW_OK;
 out:
 	db_release(&db);
-	free(pos);
 	strbuf_release(&err);
 	return rc;
 }
 
 static const struct {
 	const char *name;
+	const char *fullname;   /* what messages call it */
 	int (*fn)(int argc, char **argv, const char *dbflag);
 } subcommands[] = {
-	{ "add", mission_cmd_add },
-	{ "list", mission_cmd_list },
+	{ "add", "mission add", mission_cmd_add },
+	{ "list", "mission list", mission_cmd_list },
 };
 
 int cmd_mission(int argc, char **argv)
@@ -265,8 +257,10 @@ int cmd_mission(int argc, char **argv)
 
 	if (argc >= 2)
 		for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-			if (!strcmp(argv[1], subcommands[i].name))
+			if (!strcmp(argv[1], subcommands[i].name)) {
+				argv[1] = (char *)subcommands[i].fullname;
 				return subcommands[i].fn(argc - 1, argv + 1, NULL);
+			}
 	cli_error("mission", argc >= 2 ? "unknown subcommand '%s' (add, list)"
 		  : "which subcommand? (add, list)%s", argc >= 2 ? argv[1] : "");
 	return HW_EINPUT;

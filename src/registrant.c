@@ -256,8 +256,7 @@ static int check_id(const char *s, size_t len, struct strbuf *err)
 	return HW_OK;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int32_t days_from_civil(int y, int m, int d)
+int32_t reg_days_from_civil(int y, int m, int d)
 {
 	int era, yoe, doy, doe;
 
@@ -269,7 +268,7 @@ static int32_t days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int32_t z, int *y, int *m, int *d)
+void reg_civil_from_days(int32_t z, int *y, int *m, int *d)
 {
 	int64_t zz = (int64_t)z + 719468;
 	int64_t era = (zz >= 0 ? zz : zz - 146096) / 146097;
@@ -307,7 +306,7 @@ static enum ymd_result parse_ymd(const char *s, size_t len, int *y,
 	if (m == 2 && d == 29 &&
 	    !(*y % 4 == 0 && (*y % 100 != 0 || *y % 400 == 0)))
 		return YMD_UNREAL;
-	*days = days_from_civil(*y, m, d);
+	*days = reg_days_from_civil(*y, m, d);
 	return YMD_OK;
 }
 
@@ -327,7 +326,7 @@ void reg_format_date(struct strbuf *out, int32_t days)
 
 	if (days == REG_NO_DATE)
 		return;
-	civil_from_days(days, &y, &m, &d);
+	reg_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		strbuf_addf(out, "%d-%02d-%02d", y, m, d);
 		return;

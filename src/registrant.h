@@ -101,6 +101,10 @@ void registrant_write_header(struct strbuf *out);
 void reg_format_coord(struct strbuf *out, double v);
 /* Format days since 1970-01-01 as YYYY-MM-DD; nothing for REG_NO_DATE. */
 void reg_format_date(struct strbuf *out, int32_t days);
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; a day
+ * past the month's end runs on into the next month), and back. */
+int32_t reg_days_from_civil(int y, int m, int d);
+void reg_civil_from_days(int32_t days, int *y, int *m, int *d);
 /* Parse YYYY-MM-DD (a real calendar date, years 1850-2200) to days since
  * 1970-01-01; HW_EINPUT if it is not one. */
 int reg_parse_date(const char *s, size_t len, int32_t *days);

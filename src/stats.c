@@ -110,18 +110,12 @@ int cmd_stats(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
-	char **pos = xcalloc((size_t)argc, sizeof(*pos));
-	int npos = 0, rc;
+	int rc;
 	size_t i;
 
-	rc = opt_parse(opts, argc, argv, pos, &npos);
+	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	if (npos) {
-		cli_error(argv[0], "unexpected argument '%s'", pos[0]);
-		rc = HW_EINPUT;
-		goto out;
-	}
 	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
 	if (rc) {
 		cli_error(argv[0], "%s", err.buf);
@@ -152,7 +146,6 @@ dberr:
 	cli_error(argv[0], "cannot count: %s", store_errmsg(db.st));
 out:
 	db_release(&db);
-	free(pos);
 	strbuf_release(&out);
 	strbuf_release(&err);
 	return rc;
