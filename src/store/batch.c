@@ -34,6 +34,7 @@ struct store_batch {
 	struct bvalue vals[BATCH_ROWS * BATCH_MAX_COLS];
 	struct strbuf arena;
 	struct strbuf sql;
+	struct store_stmt *full;  /* the statement for a full batch, once made */
 };
 
 struct store_batch *store_batch_new(struct store *st, const char *table,
@@ -142,17 +143,26 @@ int store_batch_flush(struct store_batch *b)
 
 	if (!b->nrows)
 		return HW_OK;
-	strbuf_reset(&b->sql);
-	strbuf_addf(&b->sql, "INSERT INTO %s(%s) VALUES ", b->table, b->collist);
-	for (r = 0; r < b->nrows; r++) {
-		strbuf_addstr(&b->sql, r ? ",(" : "(");
-		for (c = 0; c < b->ncols; c++)
-			strbuf_addstr(&b->sql, c ? ",?" : "?");
-		strbuf_addch(&b->sql, ')');
+	if (b->nrows == BATCH_ROWS && b->full) {
+		/* Full batches are the common case: skip building the SQL
+		 * and looking it up in the statement cache. */
+		s = b->full;
+	} else {
+		strbuf_reset(&b->sql);
+		strbuf_addf(&b->sql, "INSERT INTO %s(%s) VALUES ", b->table,
+			    b->collist);
+		for (r = 0; r < b->nrows; r++) {
+			strbuf_addstr(&b->sql, r ? ",(" : "(");
+			for (c = 0; c < b->ncols; c++)
+				strbuf_addstr(&b->sql, c ? ",?" : "?");
+			strbuf_addch(&b->sql, ')');
+		}
+		rc = store_prepare(b->st, b->sql.buf, &s);
+		if (rc)
+			goto out;
+		if (b->nrows == BATCH_ROWS)
+			b->full = s;
 	}
-	rc = store_prepare(b->st, b->sql.buf, &s);
-	if (rc)
-		goto out;
 	for (i = 0; i < n; i++) {
 		const struct bvalue *bv = &b->vals[i];
 		int p = (int)i + 1;

@@ -67,8 +67,10 @@ CREATE TABLE contact (
 );
 -- A person has at most one preferred contact of each kind (the one the
 -- registrant CSV carries); the code that sets preferred keeps it so.
+-- Officers look people up by phone number; e-mail addresses are not a
+-- search key, so only phones are indexed by value.
 CREATE INDEX contact_person ON contact(person_id);
-CREATE INDEX contact_value ON contact(value);
+CREATE INDEX contact_phone ON contact(value) WHERE kind = 'phone';
 
 CREATE TABLE emergency_contact (
     id        INTEGER PRIMARY KEY,
