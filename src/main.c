@@ -12,6 +12,7 @@
 #include "gen.h"
 #include "import.h"
 #include "mission.h"
+#include "person.h"
 #include "stats.h"
 
 static int cmd_help(int argc, char **argv);
@@ -120,6 +121,12 @@ static const struct command commands[] = {
 	  "Without an argument, lists the commands; with one, prints its usage\n"
 	  "and options. 'homeward CMD --help' does the same.\n", false },
 	{ "version", cmd_version, "version", "print the version", "", false },
+	/* Internals for the black-box tests (after Fossil's test-* commands). */
+	{ "test-passport-lookup", cmd_test_passport_lookup,
+	  "test-passport-lookup [--db PATH] [--key FILE] NUMBER",
+	  "print the external ids of the persons with this passport number",
+	  "Looks the number up through the keyed hash index, as the server will.\n",
+	  true },
 };
 
 static const struct command *find_command(const char *name)

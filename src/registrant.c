@@ -529,21 +529,42 @@ static int check_country(struct registrant *r, size_t *off, const char *s,
 		   "(e.g. FR)");
 }
 
-static int check_passport(struct registrant *r, size_t *off, const char *s,
-			  size_t len, struct strbuf *err)
+/* Upper-case `s` without spaces into `d` (room for len bytes); false if it
+ * is not 5 to 20 letters A-Z and digits. */
+static bool passport_norm(const char *s, size_t len, char *d, size_t *n)
 {
-	char *d = put_begin(r, len);
-	size_t i, n = 0;
+	size_t i;
 
+	*n = 0;
 	for (i = 0; i < len; i++) {
 		char c = to_upper(s[i]);
 		if (c == ' ')
 			continue;
 		if (!is_digit(c) && !(c >= 'A' && c <= 'Z'))
-			break;
-		d[n++] = c;
+			return false;
+		d[(*n)++] = c;
 	}
-	if (i < len || n < 5 || n > 20)
+	return *n >= 5 && *n <= 20;
+}
+
+int reg_normalise_passport(const char *s, struct strbuf *out)
+{
+	size_t len = strlen(s), n;
+
+	strbuf_grow(out, len);
+	if (!passport_norm(s, len, out->buf + out->len, &n))
+		return HW_EINPUT;
+	strbuf_setlen(out, out->len + n);
+	return HW_OK;
+}
+
+static int check_passport(struct registrant *r, size_t *off, const char *s,
+			  size_t len, struct strbuf *err)
+{
+	char *d = put_begin(r, len);
+	size_t n;
+
+	if (!passport_norm(s, len, d, &n))
 		return bad(err, s, len, "is not a passport number (5 to 20 "
 			   "letters A-Z and digits)");
 	put_finish(r, off, n);

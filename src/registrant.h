@@ -109,6 +109,11 @@ void reg_civil_from_days(int32_t days, int *y, int *m, int *d);
  * 1970-01-01; HW_EINPUT if it is not one. */
 int reg_parse_date(const char *s, size_t len, int32_t *days);
 
+/* Append the normalised form of a passport number (upper case, no spaces)
+ * to `out`: the form stored and hashed. HW_EINPUT if it is not 5 to 20
+ * letters and digits. */
+int reg_normalise_passport(const char *s, struct strbuf *out);
+
 /* The list of known needs, canonical order (for gen and validation). */
 extern const char *const reg_needs[];
 extern const size_t reg_needs_count;

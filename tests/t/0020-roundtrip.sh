@@ -55,3 +55,16 @@ expect_eq "$n" "$want" "sealed passports with a lookup hash"
 fk=$(sqlite3 CN.db "PRAGMA foreign_key_check")
 expect_eq "$fk" "" "foreign key violations"
 expect_eq "$(sqlite3 CN.db 'PRAGMA journal_mode')" "wal" "journal mode after import"
+
+# Exact lookup by passport number goes through the keyed hash index and
+# takes the number in any case and spacing.
+id=$(sed -n 2p p-CN.csv | cut -d, -f1)
+low=$(printf '%s' "$pp" | tr 'A-Z' 'a-z' | sed 's/^\(...\)/\1 /')
+expect_status 0 hw test-passport-lookup --db CN.db "$low"
+expect_eq "$(cat out)" "$id" "person found by passport number"
+expect_status 0 hw test-passport-lookup --db CN.db ZZ99999999
+expect_eq "$(cat out)" "" "nobody has an unknown passport number"
+expect_status 2 hw test-passport-lookup --db CN.db "X-1"
+expect_in err "'X-1' is not a passport number"
+plan=$(sqlite3 CN.db "EXPLAIN QUERY PLAN SELECT id, passport_enc FROM person WHERE passport_hash = 1")
+case $plan in *"USING INDEX person_passport_hash"*) ;; *) fail "passport lookup does not use its index: $plan" ;; esac
