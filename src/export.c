@@ -31,6 +31,7 @@ static const char export_sql[] =
 	"LEFT JOIN organisation o ON o.id = pr.organisation_id "
 	"LEFT JOIN party pa ON pa.id = p.party_id "
 	"WHERE (?1 IS NULL OR pr.country = ?1) "
+	"AND (?2 = 0 OR p.id IN (SELECT id FROM export_person)) "
 	"ORDER BY p.id, pr.seq";
 
 /* Fill `vals` (canonical columns) from the current row. */
@@ -100,8 +101,8 @@ static void write_feature(struct strbuf *out, const struct strbuf *vals,
 	strbuf_addstr(out, "}}");
 }
 
-int export_registrants(struct db *db, const char *country,
-		       enum export_format fmt, FILE *out, struct strbuf *err)
+static int export_run(struct db *db, const char *country, bool selected,
+		      enum export_format fmt, FILE *out, struct strbuf *err)
 {
 	struct strbuf vals[RC_COUNT];
 	struct strbuf buf = STRBUF_INIT;
@@ -121,6 +122,7 @@ int export_registrants(struct db *db, const char *country,
 		goto out;
 	}
 	store_bind_str(s, 1, country);
+	store_bind_int64(s, 2, selected);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		rc = row_values(db, s, vals, err);
 		if (rc)
@@ -154,6 +156,57 @@ out:
 		strbuf_release(&vals[c]);
 	strbuf_release(&buf);
 	return rc;
+}
+
+/* The temporary table of chosen persons exists in every connection that
+ * exports (empty unless export_persons fills it), so the query above
+ * always compiles. */
+static int ensure_selection(struct db *db, struct strbuf *err)
+{
+	if (store_exec(db->st, "CREATE TEMP TABLE IF NOT EXISTS export_person "
+		       "(id INTEGER PRIMARY KEY)")) {
+		strbuf_addf(err, "cannot export: %s", store_errmsg(db->st));
+		return HW_EDB;
+	}
+	return HW_OK;
+}
+
+int export_registrants(struct db *db, const char *country,
+		       enum export_format fmt, FILE *out, struct strbuf *err)
+{
+	int rc = ensure_selection(db, err);
+
+	return rc ? rc : export_run(db, country, false, fmt, out, err);
+}
+
+int export_persons(struct db *db, const uint32_t *persons, size_t n,
+		   enum export_format fmt, FILE *out, struct strbuf *err)
+{
+	struct store_batch *b;
+	static const char *const cols[] = { "id" };
+	size_t i;
+	int rc = ensure_selection(db, err);
+
+	if (rc)
+		return rc;
+	if (store_exec(db->st, "DELETE FROM export_person"))
+		goto dberr;
+	b = store_batch_new(db->st, "export_person", cols, 1);
+	for (i = 0; i < n; i++) {
+		store_batch_int64(b, persons[i]);
+		if (store_batch_end_row(b) && store_batch_flush(b)) {
+			store_batch_free(b);
+			goto dberr;
+		}
+	}
+	rc = store_batch_flush(b);
+	store_batch_free(b);
+	if (rc)
+		goto dberr;
+	return export_run(db, NULL, true, fmt, out, err);
+dberr:
+	strbuf_addf(err, "cannot export: %s", store_errmsg(db->st));
+	return HW_EDB;
 }
 
 int cmd_export(int argc, char **argv)

@@ -4,6 +4,8 @@
 #ifndef HW_EXPORT_H
 #define HW_EXPORT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct db;
@@ -19,6 +21,13 @@ enum export_format { EXPORT_CSV, EXPORT_GEOJSON };
  */
 int export_registrants(struct db *db, const char *country,
 		       enum export_format fmt, FILE *out, struct strbuf *err);
+
+/*
+ * The same, for the persons whose ids are listed (each once): all their
+ * presences. Uses a temporary table of the connection.
+ */
+int export_persons(struct db *db, const uint32_t *persons, size_t n,
+		   enum export_format fmt, FILE *out, struct strbuf *err);
 
 /* The `homeward export` command. */
 int cmd_export(int argc, char **argv);

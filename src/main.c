@@ -13,6 +13,7 @@
 #include "import.h"
 #include "mission.h"
 #include "person.h"
+#include "query.h"
 #include "stats.h"
 
 static int cmd_help(int argc, char **argv);
@@ -89,6 +90,36 @@ static const struct command commands[] = {
 	  "Options:\n"
 	  "  --db PATH   the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --json      one JSON object instead of tables\n", false },
+	{ "query", cmd_query,
+	  "query [--db PATH] AREA... [--on DATE | --any-day] [--nationality CC]\n"
+	  "       [--count | --ids | --csv | --geojson]",
+	  "who is inside an area: circles, polygons, CAP alerts, countries",
+	  "Loads the geo index from the database and lists the persons with a\n"
+	  "presence inside the area on a date (by default today, UTC). Several\n"
+	  "area options make a union, as in a CAP alert; a person counts once.\n"
+	  "\n"
+	  "Areas:\n"
+	  "  --circle LAT,LON,KM   great-circle distance on a sphere of radius\n"
+	  "                        6371.0088 km; a point at the radius is inside\n"
+	  "  --polygon FILE        GeoJSON (RFC 7946): Polygon, MultiPolygon,\n"
+	  "                        Feature or FeatureCollection, [lon, lat]\n"
+	  "  --cap FILE            a CAP 1.0-1.2 alert: all its polygons and circles\n"
+	  "  --country CC[,CC...]  by the country shapes of the reference map\n"
+	  "  --mission CODE        the countries of a mission's jurisdiction\n"
+	  "\n"
+	  "Filters and output:\n"
+	  "  --on DATE             presences with arrival <= DATE <= departure\n"
+	  "  --any-day             every presence, whatever its dates\n"
+	  "  --nationality CC      persons of this nationality only\n"
+	  "  --count               the number of persons (default)\n"
+	  "  --ids                 their external ids, one per line\n"
+	  "  --csv                 their registrant rows (needs the key file)\n"
+	  "  --geojson             a FeatureCollection of their points\n"
+	  "  --db PATH, --key FILE as for the other commands\n"
+	  "\n"
+	  "Bad geometry (an unclosed ring, fewer than 4 positions, a latitude\n"
+	  "beyond 90, a radius <= 0 or beyond half the Earth's circumference)\n"
+	  "is refused with exit status 2.\n", false },
 	{ "mission", cmd_mission,
 	  "mission add --code CODE --name NAME --countries CC[,CC...] [--kind KIND] [--city CITY]\n"
 	  "       homeward mission list",
@@ -127,6 +158,10 @@ static const struct command commands[] = {
 	  "print the external ids of the persons with this passport number",
 	  "Looks the number up through the keyed hash index, as the server will.\n",
 	  true },
+	{ "test-query-brute", cmd_test_query_brute,
+	  "test-query-brute [query options]",
+	  "answer a query by scanning every presence, without the geo index",
+	  "The reference the tests compare 'homeward query' with.\n", true },
 };
 
 static const struct command *find_command(const char *name)

@@ -32,6 +32,7 @@
  */
 #include "homeward.h"
 #include "refgeo.h"
+#include "geopoly.h"
 #include "builtin.h"
 
 #include <math.h>
@@ -60,6 +61,8 @@ enum { CELL_OUT = 0, CELL_IN = 1, CELL_EDGES = 2 };
 struct pt {
 	double x, y; /* longitude (continuous within a country), latitude */
 };
+_Static_assert(sizeof(struct pt) == 2 * sizeof(double),
+	       "refgeo_shape_rings hands out struct pt arrays as doubles");
 
 /* points[start .. start + n] hold a ring; the last point repeats the first,
  * so edge e runs from points[e] to points[e + 1]. */
@@ -1378,6 +1381,34 @@ int refgeo_in_country(const char *code, double lat, double lon,
 	if (!tol)
 		return 0;
 	return shape_near(c, lat, lon, tol) || near_outlier(c, lat, lon, tol);
+}
+
+size_t refgeo_shape_rings(const char *code, struct geopoly_ring *out,
+			  size_t max)
+{
+	const struct country *c;
+	size_t count = 0;
+	uint32_t i, k;
+
+	if (refgeo_load(NULL))
+		return 0;
+	c = find_country(code);
+	if (!c || !c->pub.has_shape)
+		return 0;
+	for (i = 0; i < c->nparts; i++) {
+		const struct part *pt = &G.parts[c->first_part + i];
+		for (k = 0; k < pt->nrings; k++) {
+			const struct ring *r = &G.rings[G.part_rings[pt->first_ring + k]];
+			if (count < max) {
+				/* struct pt is two doubles, lon then lat: the
+				 * layout geopoly reads. */
+				out[count].lonlat = (const double *)&G.points[r->start];
+				out[count].n = (size_t)r->n + 1;
+			}
+			count++;
+		}
+	}
+	return count;
 }
 
 const char *refgeo_country_of(double lat, double lon)

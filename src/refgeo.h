@@ -95,6 +95,16 @@ size_t refgeo_cities(const char *code, const struct refgeo_city **out);
 /* Airports of a country, large before medium; *out is static. */
 size_t refgeo_airports(const char *code, const struct refgeo_airport **out);
 
+/*
+ * The rings of a country's shape, in the country's own longitude frame
+ * (continuous across 180 for a country that spans it), closed, pointing
+ * into refgeo's static data: up to `max` go to `out`. Returns how many the
+ * country has (0 for an unknown code or no shape).
+ */
+struct geopoly_ring;
+size_t refgeo_shape_rings(const char *code, struct geopoly_ring *out,
+			  size_t max);
+
 /* Great-circle distance in km on a sphere of radius 6371.0088 km. */
 double refgeo_distance_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -4,7 +4,9 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${HOMEWARD:=$top/homeward}"
-export HOMEWARD TESTS="$top/tests"
+# The release build, for tests that need a large population quickly.
+: "${HOMEWARD_REL:=$top/homeward}"
+export HOMEWARD HOMEWARD_REL TESTS="$top/tests"
 pass=0
 fail=0
 failed=""

@@ -1,0 +1,131 @@
+/*
+ * geo.h: the geo engine. Who, of the registry, is inside this area, now or
+ * on a date? Answered from memory in milliseconds over up to 100 million
+ * presences; this is what the CLI's `query`, the server and crisis response
+ * all call.
+ *
+ * Layout. Every presence with a point is one entry in columnar arrays
+ * (latitude and longitude in micro-degrees, person, stay dates, country:
+ * 17 bytes), ordered along a Morton (Z-order) curve over the
+ * longitude/latitude plane, with a directory of where each cell of a fixed
+ * level begins. Person attributes (nationality, needs) live in arrays
+ * indexed by person id, and the few (organisation, person) pairs in a
+ * sorted list of their own. A query covers its area with quadtree cells: cells
+ * wholly inside are taken in bulk (only the filters are tested), cells on
+ * the boundary point by point, cells outside are skipped.
+ *
+ * Updates go to a small unsorted side buffer that every query also scans,
+ * and removals mark entries dead; the side buffer is merged into the sorted
+ * arrays when it grows.
+ *
+ * Threads: queries may run concurrently with each other and with updates
+ * (a read-write lock inside); a large query splits its work over two
+ * threads.
+ */
+#ifndef HW_GEO_H
+#define HW_GEO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct geoarea;
+struct store;
+struct strbuf;
+
+/* Stay dates are days since 1970-01-01; these stand for open ends. */
+#define GEO_OPEN_START INT16_MIN
+#define GEO_OPEN_END INT16_MAX
+/* A filter date meaning "any day": every presence counts. */
+#define GEO_ANY_DAY INT32_MIN
+
+/* One presence, as the engine takes it in. */
+struct geo_presence {
+	uint32_t person;          /* person id, >= 1 */
+	double lat, lon;          /* degrees; stored to the micro-degree */
+	int16_t arrival;          /* days since 1970-01-01, or GEO_OPEN_START */
+	int16_t departure;        /* or GEO_OPEN_END */
+	char country[3];          /* ISO alpha-2 of the presence, or "" */
+	uint32_t organisation;    /* organisation id, or 0 */
+};
+
+/* Person attributes the filters use. */
+struct geo_person {
+	uint32_t person;
+	char nationality[3];
+	uint32_t needs;           /* bit i set: reg_needs[i] */
+};
+
+struct geo; /* opaque */
+
+/* An empty engine. */
+struct geo *geo_new(void);
+void geo_free(struct geo *g);
+
+/*
+ * Load every presence with a point, and every person's attributes, from
+ * the store, and build the index. *load_s and *build_s (may be NULL) get
+ * the seconds spent reading and building. HW_EDB with a message on failure.
+ */
+int geo_load(struct geo *g, struct store *st, double *load_s, double *build_s,
+	     struct strbuf *err);
+
+/* Bulk-add presences / person attributes, then (re)build the index.
+ * Used by geo_load, tests and benchmarks. */
+void geo_add_presences(struct geo *g, const struct geo_presence *p, size_t n);
+void geo_set_persons(struct geo *g, const struct geo_person *p, size_t n);
+void geo_build(struct geo *g);
+
+/*
+ * Updates, visible to the next query. A presence is identified by all its
+ * fields: geo_remove() removes one entry equal to `p` (HW_ENOTFOUND if
+ * none); geo_move() is a remove and an add under one lock.
+ */
+int geo_add(struct geo *g, const struct geo_presence *p);
+int geo_remove(struct geo *g, const struct geo_presence *p);
+int geo_move(struct geo *g, const struct geo_presence *from,
+	     const struct geo_presence *to);
+
+struct geo_filter {
+	int32_t on;               /* a day (arrival <= on <= departure), or GEO_ANY_DAY */
+	char nationality[3];      /* "" for any */
+	uint32_t organisation;    /* 0 for any; else persons with a presence
+				     naming this organisation */
+	uint32_t needs;           /* every bit set here must be set; 0 for any */
+};
+
+/* The filter that takes everything present today (UTC). */
+void geo_filter_today(struct geo_filter *f);
+
+/* A set of persons, each once, in no particular order. */
+struct geo_result {
+	uint32_t *persons;
+	size_t n, alloc;
+};
+void geo_result_release(struct geo_result *r);
+
+/*
+ * The persons with a presence inside `area` (the union of its shapes) that
+ * passes `f`. Each person once, even if several presences match.
+ * HW_EINPUT with a message for an area the engine cannot use (a country
+ * with no shape). Appends to `out`.
+ */
+int geo_query(struct geo *g, const struct geoarea *area,
+	      const struct geo_filter *f, struct geo_result *out,
+	      struct strbuf *err);
+/* The number of such persons, without listing them. */
+int geo_count(struct geo *g, const struct geoarea *area,
+	      const struct geo_filter *f, uint64_t *count, struct strbuf *err);
+
+/* Entries in the index, and bytes it holds (all arrays, directory and side
+ * buffer included). */
+size_t geo_points(const struct geo *g);
+size_t geo_bytes(const struct geo *g);
+
+/* Great-circle distance in km on the sphere of GEO_EARTH_RADIUS_KM, the
+ * definition every engine and test uses (haversine). */
+double geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+/* Is (lat, lon) within `km` of (clat, clon)? Exactly the engine's test. */
+bool geo_within(double clat, double clon, double km, double lat, double lon);
+
+#endif

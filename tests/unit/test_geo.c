@@ -1,0 +1,432 @@
+/* Unit and property tests for geo.c: every query checked against a
+ * brute-force scan of the same presences, on random points and shapes —
+ * boundaries, the antimeridian, the poles, tiny and continent-sized
+ * shapes, holes, unions — and after updates. */
+#include "homeward.h"
+#include "geo.h"
+#include "geoarea.h"
+#include "geopoly.h"
+#include "refgeo.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double uni(double a, double b)
+{
+	return a + (b - a) * (double)(next() >> 11) / 9007199254740992.0;
+}
+
+/* Round to the micro-degree, as the engine stores coordinates. */
+static double e6(double v)
+{
+	return round(v * 1e6) / 1e6;
+}
+
+#define NPTS 20000
+
+static struct geo_presence pts[NPTS * 2];
+static size_t npts;
+
+/* Clustered points (cities) and uniform ones, some at the poles and on
+ * the antimeridian, and a second presence for some persons. */
+static void make_points(void)
+{
+	static const double centres[][2] = {
+		{ 48.85, 2.35 }, { -17.8, 178.0 }, { -17.8, -179.9 },
+		{ 65.0, -170.0 }, { 89.9, 0 }, { -89.95, 120 }, { 35.68, 139.7 },
+		{ 0, 180 }, { 0, -180 }, { 51.5, -0.12 },
+	};
+	size_t i;
+
+	npts = 0;
+	for (i = 0; i < NPTS; i++) {
+		struct geo_presence *p = &pts[npts++];
+		memset(p, 0, sizeof(*p));
+		p->person = (uint32_t)i + 1;
+		if (i % 3) {
+			const double *c = centres[next() % ARRAY_SIZE(centres)];
+			p->lat = e6(fmin(90, fmax(-90, c[0] + uni(-2, 2))));
+			p->lon = e6(c[1] + uni(-3, 3));
+			if (p->lon > 180)
+				p->lon -= 360;
+			if (p->lon < -180)
+				p->lon += 360;
+		} else {
+			p->lat = e6(uni(-90, 90));
+			p->lon = e6(uni(-180, 180));
+		}
+		if (i % 97 == 0)
+			p->lat = i % 2 ? 90 : -90;
+		if (i % 89 == 0)
+			p->lon = i % 2 ? 180 : -180;
+		p->arrival = (int16_t)(20000 + next() % 100);
+		p->departure = i % 5 ? (int16_t)(p->arrival + next() % 60) : GEO_OPEN_END;
+		if (i % 7 == 0)
+			p->arrival = GEO_OPEN_START;
+		memcpy(p->country, i % 2 ? "FR" : "JP", 2);
+		p->organisation = i % 11 ? 0 : 7;
+		if (i % 13 == 0) {
+			/* The same person elsewhere, later. */
+			struct geo_presence *q = &pts[npts++];
+			*q = *p;
+			q->lat = e6(uni(-60, 60));
+			q->lon = e6(uni(-180, 180));
+		}
+	}
+}
+
+/* Country polygons for the brute force, built once each. */
+static struct {
+	char code[3];
+	struct geopoly *poly;
+} countries[16];
+
+static const struct geopoly *country(const char *code)
+{
+	static struct geopoly_ring rings[8192];
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(countries) && countries[i].poly; i++)
+		if (!strcmp(countries[i].code, code))
+			return countries[i].poly;
+	assert_true(i < ARRAY_SIZE(countries));
+	n = refgeo_shape_rings(code, rings, ARRAY_SIZE(rings));
+	assert_true(n > 0 && n <= ARRAY_SIZE(rings));
+	assert_int_equal(geopoly_build(rings, n, &countries[i].poly, NULL), HW_OK);
+	memcpy(countries[i].code, code, 3);
+	return countries[i].poly;
+}
+
+static int free_countries(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(countries); i++)
+		geopoly_free(countries[i].poly);
+	return 0;
+}
+
+static bool area_has(const struct geoarea *a, double lat, double lon)
+{
+	size_t i;
+
+	for (i = 0; i < a->ncircles; i++)
+		if (geo_within(a->circles[i].lat, a->circles[i].lon,
+			       a->circles[i].radius_km, lat, lon))
+			return true;
+	for (i = 0; i < a->npolygons; i++)
+		if (geopoly_contains(a->polygons[i].poly, lat, lon))
+			return true;
+	for (i = 0; i < a->ncountries; i++)
+		if (geopoly_contains(country(a->countries[i]), lat, lon))
+			return true;
+	return false;
+}
+
+static bool passes(const struct geo_presence *p, const struct geo_filter *f)
+{
+	if (f->on != GEO_ANY_DAY && (p->arrival > f->on || p->departure < f->on))
+		return false;
+	if (f->organisation && p->organisation != f->organisation)
+		return false;
+	return true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The brute-force answer, deduplicated and sorted. */
+static size_t brute(const struct geoarea *a, const struct geo_filter *f,
+		    const bool *alive, uint32_t *out)
+{
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < npts; i++)
+		if ((!alive || alive[i]) && passes(&pts[i], f) &&
+		    area_has(a, pts[i].lat, pts[i].lon))
+			out[n++] = pts[i].person;
+	qsort(out, n, sizeof(*out), cmp_u32);
+	for (i = 0; i < n; i++)
+		if (!k || out[k - 1] != out[i])
+			out[k++] = out[i];
+	return k;
+}
+
+static void check(struct geo *g, const struct geoarea *a,
+		  const struct geo_filter *f, const bool *alive, const char *what)
+{
+	static uint32_t want[NPTS * 2];
+	struct geo_result r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	size_t n = brute(a, f, alive, want), i;
+
+	assert_int_equal(geo_query(g, a, f, &r, &err), HW_OK);
+	if (r.n)
+		qsort(r.persons, r.n, sizeof(*r.persons), cmp_u32);
+	if (r.n != n || (n && memcmp(r.persons, want, n * sizeof(*want)))) {
+		print_error("%s: engine %zu persons, brute force %zu\n", what,
+			    r.n, n);
+		for (i = 0; i < n && i < r.n; i++)
+			if (r.persons[i] != want[i]) {
+				size_t k;
+				print_error("first difference at %zu: %u vs %u\n",
+					    i, r.persons[i], want[i]);
+				for (k = 0; k < npts; k++)
+					if (pts[k].person == r.persons[i] ||
+					    pts[k].person == want[i])
+						print_error("  person %u at (%.6f, %.6f)\n",
+							    pts[k].person, pts[k].lat,
+							    pts[k].lon);
+				break;
+			}
+		fail();
+	}
+	geo_result_release(&r);
+	strbuf_release(&err);
+}
+
+static struct geo *engine(void)
+{
+	struct geo *g = geo_new();
+	geo_add_presences(g, pts, npts);
+	geo_build(g);
+	return g;
+}
+
+static void test_circles(void **state)
+{
+	static const double fixed[][3] = {
+		{ 48.85, 2.35, 10 }, { 48.85, 2.35, 500 }, { -17.8, 179.9, 300 },
+		{ 0, 180, 50 }, { 89.5, 10, 200 }, { -90, 0, 1000 },
+		{ 65, -170, 2000 }, { 10, 20, 20015.1 }, { 35.68, 139.7, 0.5 },
+	};
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct geo *g;
+	struct geoarea a;
+	size_t i;
+	(void)state;
+
+	make_points();
+	g = engine();
+	for (i = 0; i < ARRAY_SIZE(fixed) + 60; i++) {
+		geoarea_init(&a);
+		if (i < ARRAY_SIZE(fixed))
+			assert_int_equal(geoarea_add_circle(&a, fixed[i][0], fixed[i][1],
+							     fixed[i][2], NULL), HW_OK);
+		else
+			assert_int_equal(geoarea_add_circle(&a, uni(-90, 90),
+				uni(-180, 180), exp(uni(log(0.1), log(15000))), NULL), HW_OK);
+		{ char what[96]; snprintf(what, sizeof(what), "circle %zu (%g, %g, %g km)", i, a.circles[0].lat, a.circles[0].lon, a.circles[0].radius_km); check(g, &a, &any, NULL, what); }
+		geoarea_release(&a);
+	}
+	/* A point exactly at the radius is inside: a circle through a point. */
+	geoarea_init(&a);
+	assert_int_equal(geoarea_add_circle(&a, 0, 0, geo_distance_km(0, 0,
+			 pts[5].lat, pts[5].lon), NULL), HW_OK);
+	check(g, &a, &any, NULL, "circle through a point");
+	geoarea_release(&a);
+	geo_free(g);
+}
+
+static void test_filters_and_union(void **state)
+{
+	struct geo_filter f = { .on = 20050 };
+	struct geo *g;
+	struct geoarea a;
+	(void)state;
+
+	make_points();
+	g = engine();
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 48.85, 2.35, 300, NULL);
+	geoarea_add_circle(&a, 49.5, 3.0, 300, NULL);   /* overlapping */
+	geoarea_add_circle(&a, -17.8, -179.9, 800, NULL);
+	check(g, &a, &f, NULL, "union on a date");
+	f.organisation = 7;
+	check(g, &a, &f, NULL, "union, organisation");
+	geoarea_release(&a);
+	geo_free(g);
+}
+
+static void test_updates(void **state)
+{
+	static bool alive[NPTS * 2];
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct geo *g;
+	struct geoarea a;
+	size_t i;
+	(void)state;
+
+	make_points();
+	g = engine();
+	for (i = 0; i < npts; i++)
+		alive[i] = true;
+	/* Remove a third, move a third (as remove + add of a new entry). */
+	for (i = 0; i < npts; i += 3) {
+		assert_int_equal(geo_remove(g, &pts[i]), HW_OK);
+		alive[i] = false;
+	}
+	assert_int_equal(geo_remove(g, &pts[0]), HW_ENOTFOUND);
+	for (i = 1; i < npts; i += 3) {
+		struct geo_presence to = pts[i];
+		to.lat = e6(uni(40, 55));
+		to.lon = e6(uni(-5, 10));
+		assert_int_equal(geo_move(g, &pts[i], &to), HW_OK);
+		pts[i] = to;
+	}
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 48.85, 2.35, 600, NULL);
+	check(g, &a, &any, alive, "after updates");
+	/* Merging the side buffer changes nothing visible. */
+	geo_build(g);
+	check(g, &a, &any, alive, "after updates and a merge");
+	geoarea_release(&a);
+	geo_free(g);
+}
+
+/* A star-shaped ring around (lat, lon) as GeoJSON coordinates text. */
+static void star_ring(struct strbuf *sb, double lat, double lon, double r,
+		      int n, bool reverse)
+{
+	int k;
+
+	strbuf_addch(sb, '[');
+	for (k = 0; k <= n; k++) {
+		int j = reverse ? n - k : k;
+		double a = 2 * 3.14159265358979 * (j % n) / n;
+		double rr = r * (j % n % 2 ? 0.45 : 1.0);
+		double la = e6(fmax(-90, fmin(90, lat + rr * sin(a))));
+		double lo = e6(lon + rr * 1.5 * cos(a));
+		strbuf_addf(sb, "%s[%.6f,%.6f]", k ? "," : "", lo, la);
+	}
+	strbuf_addch(sb, ']');
+}
+
+static void check_geojson(struct geo *g, const char *json, const char *what)
+{
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	struct geoarea a;
+
+	geoarea_init(&a);
+	if (geoarea_parse_geojson(&a, json, strlen(json), &err)) {
+		print_error("%s: %s\n%s\n", what, err.buf, json);
+		fail();
+	}
+	check(g, &a, &any, NULL, what);
+	geoarea_release(&a);
+	strbuf_release(&err);
+}
+
+static void test_polygons(void **state)
+{
+	static const char *const fixed[] = {
+		/* A box on the antimeridian, uncut, and the same cut in two. */
+		"{\"type\":\"Polygon\",\"coordinates\":[[[170,-25],[190,-25],[190,-10],[170,-10],[170,-25]]]}",
+		"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[170,-25],[180,-25],[180,-10],[170,-10],[170,-25]]],"
+		"[[[-180,-25],[-170,-25],[-170,-10],[-180,-10],[-180,-25]]]]}",
+		/* A cap around the north pole, and one touching the south pole. */
+		"{\"type\":\"Polygon\",\"coordinates\":[[[-180,85],[180,85],[180,90],[-180,90],[-180,85]]]}",
+		"{\"type\":\"Polygon\",\"coordinates\":[[[0,-90],[150,-90],[150,-80],[0,-80],[0,-90]]]}",
+		/* A square with a hole, wound either way. */
+		"{\"type\":\"Polygon\",\"coordinates\":[[[0,45],[6,45],[6,52],[0,52],[0,45]],[[2,48],[2,50],[4,50],[4,48],[2,48]]]}",
+		"{\"type\":\"Polygon\",\"coordinates\":[[[0,45],[0,52],[6,52],[6,45],[0,45]],[[2,48],[4,48],[4,50],[2,50],[2,48]]]}",
+		/* The whole world. */
+		"{\"type\":\"Polygon\",\"coordinates\":[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]}",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	struct geo *g;
+	size_t i;
+	int k;
+	(void)state;
+
+	make_points();
+	g = engine();
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		check_geojson(g, fixed[i], fixed[i]);
+	for (k = 0; k < 40; k++) {
+		/* Random stars, tiny to continent-sized, some with a hole,
+		 * some in a FeatureCollection of two overlapping ones. */
+		double lat = uni(-80, 80), lon = uni(-180, 180);
+		double r = exp(uni(log(0.001), log(30)));
+		if (k % 4 == 0) {
+			lat = 48.85 + uni(-1, 1);
+			lon = 2.35 + uni(-1, 1);
+		}
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "{\"type\":\"FeatureCollection\",\"features\":["
+			      "{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+			      "{\"type\":\"Polygon\",\"coordinates\":[");
+		star_ring(&sb, lat, lon, r, 6 + k % 20, k % 2);
+		if (k % 3 == 0) {
+			strbuf_addch(&sb, ',');
+			star_ring(&sb, lat, lon, r / 3, 8, k % 2 == 0);
+		}
+		strbuf_addstr(&sb, "]}}");
+		if (k % 5 == 0) {
+			strbuf_addstr(&sb, ",{\"type\":\"Feature\",\"properties\":{},"
+				      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[");
+			star_ring(&sb, lat + r / 2, lon, r, 9, false);
+			strbuf_addstr(&sb, "]}}");
+		}
+		strbuf_addstr(&sb, "]}");
+		check_geojson(g, sb.buf, "random star");
+	}
+	strbuf_release(&sb);
+	geo_free(g);
+}
+
+static void test_countries(void **state)
+{
+	static const char *const codes[] = { "FR", "JP", "RU", "FJ", "US", "NZ", "GB" };
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	struct geo *g;
+	struct geoarea a;
+	size_t i;
+	(void)state;
+
+	make_points();
+	g = engine();
+	for (i = 0; i < ARRAY_SIZE(codes); i++) {
+		geoarea_init(&a);
+		assert_int_equal(geoarea_add_country(&a, codes[i], &err), HW_OK);
+		check(g, &a, &any, NULL, codes[i]);
+		geoarea_release(&a);
+	}
+	/* A union of countries and a circle. */
+	geoarea_init(&a);
+	geoarea_add_country(&a, "FR", &err);
+	geoarea_add_country(&a, "BE", &err);
+	geoarea_add_circle(&a, 50.0, 4.0, 300, &err);
+	check(g, &a, &any, NULL, "FR + BE + circle");
+	geoarea_release(&a);
+	strbuf_release(&err);
+	geo_free(g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_circles),
+		cmocka_unit_test(test_filters_and_union),
+		cmocka_unit_test(test_updates),
+		cmocka_unit_test(test_polygons),
+		cmocka_unit_test(test_countries),
+	};
+	return cmocka_run_group_tests(tests, NULL, free_countries);
+}
