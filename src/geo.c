@@ -148,6 +148,14 @@ static uint64_t key_at(const struct cols *c, size_t i)
 	return key_of(c->lat[i], c->lon[i]);
 }
 
+/* qsort() that accepts an empty (possibly NULL) array. */
+static void sort_any(void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* --- columns ----------------------------------------------------------- */
 
 static void cols_reserve(struct cols *c, size_t n)
@@ -362,7 +370,7 @@ static void members_normalise(struct geo *g)
 {
 	size_t i, k = 0;
 
-	qsort(g->members, g->nmembers, sizeof(*g->members), by_member);
+	sort_any(g->members, g->nmembers, sizeof(*g->members), by_member);
 	for (i = 0; i < g->nmembers; i++) {
 		if (k && g->members[k - 1].org == g->members[i].org &&
 		    g->members[k - 1].person == g->members[i].person)
@@ -1078,6 +1086,11 @@ struct collect {
 	size_t n, alloc;
 	uint8_t *bitmap;        /* for deduplication, when persons repeat */
 	uint8_t *in_org;        /* bit per person: member of the organisation */
+	/* When set, every matching entry goes here instead of into out
+	 * (aggregates and nearest-neighbour searches), and nothing is
+	 * deduplicated: the hook sees entries, not persons. */
+	void (*each)(struct collect *c, const struct cols *e, size_t i);
+	void *arg;
 };
 
 static bool passes(const struct collect *c, const struct cols *e, size_t i)
@@ -1133,7 +1146,7 @@ static void collect_span(const struct walk *w, struct collect *c,
 	const struct cols *e = &w->g->main;
 	size_t i;
 
-	if (!s->exact && c->trivial && !w->g->dead && !c->bitmap) {
+	if (!s->exact && c->trivial && !w->g->dead && !c->bitmap && !c->each) {
 		/* The common big case: a whole cell, nothing to filter. */
 		size_t n = s->hi - s->lo;
 		if (c->n + n > c->alloc) {
@@ -1151,7 +1164,10 @@ static void collect_span(const struct walk *w, struct collect *c,
 		if (s->exact && !exact_hit(w, w->actives + s->active, s->nactive,
 					   e, i))
 			continue;
-		take(c, e->person[i]);
+		if (c->each)
+			c->each(c, e, i);
+		else
+			take(c, e->person[i]);
 	}
 }
 
@@ -1196,9 +1212,17 @@ static int run(struct geo *g, const struct geoarea *area, struct collect *c,
 	size_t nshapes = 0, i;
 	int rc;
 
-	rc = area_shapes(g, area, &shapes, &nshapes, err);
-	if (rc)
-		return rc;
+	if (area) {
+		rc = area_shapes(g, area, &shapes, &nshapes, err);
+		if (rc)
+			return rc;
+	} else {
+		/* The whole world: a circle of half the circumference. */
+		struct geo_circle world = { 0, 0, GEO_MAX_RADIUS_KM };
+		shapes = xcalloc(1, sizeof(*shapes));
+		circle_shape(&shapes[0], &world);
+		nshapes = 1;
+	}
 	if (!nshapes)
 		goto out;
 	w.g = g;
@@ -1211,7 +1235,7 @@ static int run(struct geo *g, const struct geoarea *area, struct collect *c,
 	if (g->main.n)
 		visit(&w, 0, 0, 0, 0, g->main.n, all, nshapes);
 
-	if (w.total >= PARALLEL_MIN && !c->bitmap && w.nspans > 1) {
+	if (w.total >= PARALLEL_MIN && !c->bitmap && !c->each && w.nspans > 1) {
 		/* Two threads, each with about half of the entries. */
 		struct half h[2];
 		pthread_t t;
@@ -1250,8 +1274,12 @@ static int run(struct geo *g, const struct geoarea *area, struct collect *c,
 
 	/* Recent additions: every one is tested. */
 	for (i = 0; i < g->side.n; i++) {
-		if (passes(c, &g->side, i) &&
-		    exact_hit(&w, all, nshapes, &g->side, i))
+		if (!passes(c, &g->side, i) ||
+		    !exact_hit(&w, all, nshapes, &g->side, i))
+			continue;
+		if (c->each)
+			c->each(c, &g->side, i);
+		else
 			take(c, g->side.person[i]);
 	}
 out:
@@ -1319,5 +1347,349 @@ int geo_count(struct geo *g, const struct geoarea *area,
 
 	*count = rc ? 0 : r.n;
 	geo_result_release(&r);
+	return rc;
+}
+
+/* --- aggregates -------------------------------------------------------- */
+
+/*
+ * Entries found by an aggregate, as (person, key) pairs: a person counts
+ * once per key (country or cell) however many of its presences fall there.
+ */
+struct pairs {
+	uint64_t *v;            /* person << 32 | key */
+	size_t n, alloc;
+	double cell_deg;        /* for cells */
+	uint32_t ncols;         /* cells per row */
+};
+
+static void pair_push(struct pairs *p, uint32_t person, uint32_t key)
+{
+	ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n++] = (uint64_t)person << 32 | key;
+}
+
+static void each_country(struct collect *c, const struct cols *e, size_t i)
+{
+	pair_push(c->arg, e->person[i], e->country[i]);
+}
+
+static void each_cell(struct collect *c, const struct cols *e, size_t i)
+{
+	struct pairs *p = c->arg;
+	uint32_t row = (uint32_t)floor((e->lat[i] / DEG_E6 + 90) / p->cell_deg);
+	uint32_t col = (uint32_t)floor((e->lon[i] / DEG_E6 + 180) / p->cell_deg);
+
+	/* The last row and column take the points on the north pole and
+	 * on the 180th meridian. */
+	if (col >= p->ncols)
+		col = p->ncols - 1;
+	pair_push(p, e->person[i], row * p->ncols + col);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Collect (person, key) pairs of the matching entries, deduplicated. */
+static int collect_pairs(struct geo *g, const struct geoarea *area,
+			 const struct geo_filter *f,
+			 void (*each)(struct collect *, const struct cols *, size_t),
+			 struct pairs *p, struct strbuf *err)
+{
+	struct collect c;
+	size_t i, k = 0;
+	int rc;
+
+	pthread_rwlock_rdlock(&g->lock);
+	collect_init(&c, g, f);
+	free(c.bitmap);
+	c.bitmap = NULL;
+	c.each = each;
+	c.arg = p;
+	rc = run(g, area, &c, err);
+	pthread_rwlock_unlock(&g->lock);
+	free(c.in_org);
+	if (rc)
+		return rc;
+	if (g->multi) {
+		sort_any(p->v, p->n, sizeof(*p->v), cmp_u64);
+		for (i = 0; i < p->n; i++)
+			if (!k || p->v[k - 1] != p->v[i])
+				p->v[k++] = p->v[i];
+		p->n = k;
+	}
+	return HW_OK;
+}
+
+int geo_count_by_country(struct geo *g, const struct geoarea *area,
+			 const struct geo_filter *f, uint64_t *counts,
+			 struct strbuf *err)
+{
+	struct pairs p = { 0 };
+	size_t i, n = refgeo_country_count();
+	int rc;
+
+	memset(counts, 0, (n + 1) * sizeof(*counts));
+	rc = collect_pairs(g, area, f, each_country, &p, err);
+	for (i = 0; !rc && i < p.n; i++) {
+		uint32_t ci = (uint32_t)(p.v[i] & 0xFFFFFFFF);
+		/* Index 0 is "unknown"; country i + 1 is refgeo's i. */
+		counts[ci ? ci - 1 : n]++;
+	}
+	free(p.v);
+	return rc;
+}
+
+static int cmp_u32_keys(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct geo_cell_count *x = a, *y = b;
+
+	if (x->lat != y->lat)
+		return x->lat < y->lat ? -1 : 1;
+	return x->lon < y->lon ? -1 : x->lon > y->lon;
+}
+
+int geo_count_by_cell(struct geo *g, const struct geoarea *area,
+		      const struct geo_filter *f, double cell_deg,
+		      struct geo_cell_count **out, size_t *nout,
+		      struct strbuf *err)
+{
+	struct pairs p = { 0 };
+	struct geo_cell_count *cells = NULL;
+	size_t i, n = 0, alloc = 0;
+	uint32_t *keys;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (!(cell_deg >= 0.01 && cell_deg <= 90)) {
+		strbuf_addf(err, "a cell of %g degrees is not between 0.01 and 90",
+			    cell_deg);
+		return HW_EINPUT;
+	}
+	p.cell_deg = cell_deg;
+	p.ncols = (uint32_t)ceil(360 / cell_deg);
+	rc = collect_pairs(g, area, f, each_cell, &p, err);
+	if (rc)
+		goto out;
+	/* Count persons per cell: sort the cell keys. */
+	keys = xmalloc((p.n ? p.n : 1) * sizeof(*keys));
+	for (i = 0; i < p.n; i++)
+		keys[i] = (uint32_t)(p.v[i] & 0xFFFFFFFF);
+	sort_any(keys, p.n, sizeof(*keys), cmp_u32_keys);
+	for (i = 0; i < p.n; i++) {
+		if (!n || keys[i] != keys[i - 1]) {
+			ALLOC_GROW(cells, n + 1, alloc);
+			cells[n].lat = -90 + (keys[i] / p.ncols) * cell_deg;
+			cells[n].lon = -180 + (keys[i] % p.ncols) * cell_deg;
+			cells[n++].count = 0;
+		}
+		cells[n - 1].count++;
+	}
+	free(keys);
+	sort_any(cells, n, sizeof(*cells), cmp_cell);
+	*out = cells;
+	*nout = n;
+out:
+	free(p.v);
+	return rc;
+}
+
+/* --- nearest ------------------------------------------------------------ */
+
+struct near_acc {
+	double lat, lon;
+	struct geo_near *v;
+	size_t n, alloc;
+};
+
+static void each_near(struct collect *c, const struct cols *e, size_t i)
+{
+	struct near_acc *a = c->arg;
+
+	ALLOC_GROW(a->v, a->n + 1, a->alloc);
+	a->v[a->n].person = e->person[i];
+	a->v[a->n].km = geo_distance_km(a->lat, a->lon, e->lat[i] / DEG_E6,
+					e->lon[i] / DEG_E6);
+	a->v[a->n].lat = e->lat[i] / DEG_E6;
+	a->v[a->n].lon = e->lon[i] / DEG_E6;
+	a->n++;
+}
+
+static int cmp_near(const void *a, const void *b)
+{
+	const struct geo_near *x = a, *y = b;
+
+	if (x->km != y->km)
+		return x->km < y->km ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+int geo_nearest(struct geo *g, double lat, double lon, size_t k,
+		const struct geo_filter *f, struct geo_near *out, size_t *nout,
+		struct strbuf *err)
+{
+	struct near_acc a = { lat, lon, NULL, 0, 0 };
+	double km = 5;
+	size_t i, n = 0;
+	int rc;
+
+	*nout = 0;
+	if (!isfinite(lat) || !isfinite(lon) || fabs(lat) > 90 || fabs(lon) > 180) {
+		strbuf_addf(err, "(%g, %g) is not a position", lat, lon);
+		return HW_EINPUT;
+	}
+	for (;;) {
+		struct geoarea area = { 0 };
+		struct collect c;
+
+		geoarea_init(&area);
+		rc = geoarea_add_circle(&area, lat, lon, km, err);
+		if (rc)
+			return rc;
+		a.n = 0;
+		pthread_rwlock_rdlock(&g->lock);
+		collect_init(&c, g, f);
+		free(c.bitmap);
+		c.bitmap = NULL;
+		c.each = each_near;
+		c.arg = &a;
+		rc = run(g, &area, &c, err);
+		pthread_rwlock_unlock(&g->lock);
+		free(c.in_org);
+		geoarea_release(&area);
+		if (rc)
+			goto out;
+		sort_any(a.v, a.n, sizeof(*a.v), cmp_near);
+		/* Distinct persons, nearest presence first. */
+		n = 0;
+		for (i = 0; i < a.n && n < k; i++) {
+			size_t j;
+			for (j = 0; j < n && out[j].person != a.v[i].person; j++)
+				;
+			if (j == n)
+				out[n++] = a.v[i];
+		}
+		if (n >= k || km >= GEO_MAX_RADIUS_KM)
+			break;
+		km = km * 4 < GEO_MAX_RADIUS_KM ? km * 4 : GEO_MAX_RADIUS_KM;
+	}
+	*nout = n;
+out:
+	free(a.v);
+	return rc;
+}
+
+static void each_entry(struct collect *c, const struct cols *e, size_t i)
+{
+	struct near_acc *a = c->arg;
+
+	ALLOC_GROW(a->v, a->n + 1, a->alloc);
+	a->v[a->n].person = e->person[i];
+	a->v[a->n].km = 0;
+	a->v[a->n].lat = e->lat[i] / DEG_E6;
+	a->v[a->n].lon = e->lon[i] / DEG_E6;
+	a->n++;
+}
+
+static int cmp_near_person(const void *a, const void *b)
+{
+	const struct geo_near *x = a, *y = b;
+
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	if (x->lat != y->lat)
+		return x->lat < y->lat ? -1 : 1;
+	return x->lon < y->lon ? -1 : x->lon > y->lon;
+}
+
+int geo_assign_places(struct geo *g, const struct geoarea *area,
+		      const struct geo_filter *f, const struct geo_place *places,
+		      size_t nplaces, struct geo_assignment **out, size_t *nout,
+		      struct strbuf *err)
+{
+	struct near_acc a = { 0, 0, NULL, 0, 0 };
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct geo_presence *pp = NULL;
+	struct geo_assignment *res = NULL;
+	struct geo *pg = NULL;
+	struct collect c;
+	size_t i, n = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (!nplaces) {
+		strbuf_addstr(err, "no places to assign people to");
+		return HW_EINPUT;
+	}
+	/* The places get an engine of their own: place i is "person" i + 1. */
+	pp = xcalloc(nplaces, sizeof(*pp));
+	for (i = 0; i < nplaces; i++) {
+		if (!isfinite(places[i].lat) || !isfinite(places[i].lon) ||
+		    fabs(places[i].lat) > 90 || fabs(places[i].lon) > 180) {
+			strbuf_addf(err, "place %zu: (%g, %g) is not a position", i,
+				    places[i].lat, places[i].lon);
+			rc = HW_EINPUT;
+			goto out;
+		}
+		pp[i].person = (uint32_t)i + 1;
+		pp[i].lat = places[i].lat;
+		pp[i].lon = places[i].lon;
+		pp[i].arrival = GEO_OPEN_START;
+		pp[i].departure = GEO_OPEN_END;
+	}
+	pg = geo_new();
+	geo_add_presences(pg, pp, nplaces);
+	geo_build(pg);
+
+	pthread_rwlock_rdlock(&g->lock);
+	collect_init(&c, g, f);
+	free(c.bitmap);
+	c.bitmap = NULL;
+	c.each = each_entry;
+	c.arg = &a;
+	rc = run(g, area, &c, err);
+	pthread_rwlock_unlock(&g->lock);
+	free(c.in_org);
+	if (rc)
+		goto out;
+	/* One place per person: for the first of its matching presences in
+	 * a fixed order, so the answer does not depend on the walk. */
+	sort_any(a.v, a.n, sizeof(*a.v), cmp_near_person);
+	res = xcalloc(a.n ? a.n : 1, sizeof(*res));
+	for (i = 0; i < a.n; i++) {
+		struct geo_near best;
+		size_t got = 0;
+		if (i && a.v[i].person == a.v[i - 1].person)
+			continue;
+		rc = geo_nearest(pg, a.v[i].lat, a.v[i].lon, 1, &any, &best, &got,
+				 err);
+		if (rc)
+			goto out;
+		res[n].person = a.v[i].person;
+		res[n].place = best.person - 1;
+		res[n].km = best.km;
+		n++;
+	}
+	*out = res;
+	*nout = n;
+	res = NULL;
+out:
+	free(res);
+	free(pp);
+	free(a.v);
+	geo_free(pg);
 	return rc;
 }

@@ -117,6 +117,70 @@ int geo_query(struct geo *g, const struct geoarea *area,
 int geo_count(struct geo *g, const struct geoarea *area,
 	      const struct geo_filter *f, uint64_t *count, struct strbuf *err);
 
+/*
+ * Aggregates, without listing anyone. `area` may be NULL for the whole
+ * world. A person counts once per country (or cell) even with several
+ * presences there.
+ *
+ * geo_count_by_country: counts[i] for refgeo_country_at(i), and
+ * counts[refgeo_country_count()] for presences with no known country; the
+ * caller provides refgeo_country_count() + 1 slots. The country is the
+ * presence's, as registered.
+ */
+int geo_count_by_country(struct geo *g, const struct geoarea *area,
+			 const struct geo_filter *f, uint64_t *counts,
+			 struct strbuf *err);
+
+struct geo_cell_count {
+	double lat, lon;          /* south-west corner of the cell */
+	uint64_t count;           /* persons in it */
+};
+
+/* Persons per cell of a `cell_deg` x `cell_deg` grid aligned on (-90,
+ * -180), non-empty cells only, sorted south to north, west to east. *out
+ * is the caller's to free(). HW_EINPUT for a cell outside 0.01 to 90. */
+int geo_count_by_cell(struct geo *g, const struct geoarea *area,
+		      const struct geo_filter *f, double cell_deg,
+		      struct geo_cell_count **out, size_t *n,
+		      struct strbuf *err);
+
+struct geo_near {
+	uint32_t person;
+	double km;                /* to the person's nearest presence */
+	double lat, lon;          /* that presence */
+};
+
+/*
+ * The `k` persons nearest to (lat, lon) passing `f`, nearest first (ties
+ * by person id), into out[0 .. *n); fewer if the registry holds fewer.
+ * It searches growing circles, so near answers are quick.
+ */
+int geo_nearest(struct geo *g, double lat, double lon, size_t k,
+		const struct geo_filter *f, struct geo_near *out, size_t *n,
+		struct strbuf *err);
+
+struct geo_place {
+	double lat, lon;          /* an assembly point, an airport, a port */
+};
+
+struct geo_assignment {
+	uint32_t person;
+	uint32_t place;           /* index into the places given */
+	double km;                /* great-circle distance to it */
+};
+
+/*
+ * For each person inside `area` (NULL: anywhere) passing `f`, the nearest
+ * of `places` to its presence there (the first of several, in a fixed
+ * order): the first step of an evacuation plan. *out, one entry per person
+ * sorted by person id, is the caller's to free(). HW_EINPUT for an empty
+ * or invalid list of places.
+ */
+int geo_assign_places(struct geo *g, const struct geoarea *area,
+		      const struct geo_filter *f, const struct geo_place *places,
+		      size_t nplaces, struct geo_assignment **out, size_t *n,
+		      struct strbuf *err);
+
 /* Entries in the index, and bytes it holds (all arrays, directory and side
  * buffer included). */
 size_t geo_points(const struct geo *g);

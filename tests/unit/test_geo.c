@@ -419,6 +419,160 @@ static void test_countries(void **state)
 	geo_free(g);
 }
 
+/* Aggregates and nearest neighbours against brute force. */
+static void test_aggregates(void **state)
+{
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	size_t nc = refgeo_country_count(), i, j, ncells, fr = 0, jp = 0;
+	uint64_t *counts = xcalloc(nc + 1, sizeof(*counts)), want_fr = 0, want_jp = 0;
+	uint64_t total = 0, want_total = 0;
+	struct geo_cell_count *cells;
+	struct geoarea a;
+	struct geo *g;
+	(void)state;
+
+	make_points();
+	g = engine();
+	/* Worldwide by country: a person counts once per country. */
+	assert_int_equal(geo_count_by_country(g, NULL, &any, counts, &err), HW_OK);
+	for (i = 0; i < nc; i++) {
+		if (!strcmp(refgeo_country_at(i)->code, "FR"))
+			fr = i;
+		if (!strcmp(refgeo_country_at(i)->code, "JP"))
+			jp = i;
+	}
+	for (i = 0; i < NPTS; i++)
+		*(i % 2 ? &want_fr : &want_jp) += 1;
+	assert_int_equal(counts[fr], want_fr);
+	assert_int_equal(counts[jp], want_jp);
+	assert_int_equal(counts[nc], 0);
+
+	/* Per 10-degree cell inside a circle: the sum is the query's count,
+	 * and each cell's count matches a scan. */
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 48.85, 2.35, 900, &err);
+	assert_int_equal(geo_count_by_cell(g, &a, &any, 10, &cells, &ncells, &err), HW_OK);
+	assert_true(ncells > 0);
+	for (j = 0; j < ncells; j++) {
+		uint64_t want = 0;
+		static uint8_t seen[NPTS + 1];
+		memset(seen, 0, sizeof(seen));
+		for (i = 0; i < npts; i++) {
+			double la = pts[i].lat, lo = pts[i].lon;
+			if (!area_has(&a, la, lo) || seen[pts[i].person])
+				continue;
+			if (la >= cells[j].lat && (la < cells[j].lat + 10 || la == 90) &&
+			    lo >= cells[j].lon && (lo < cells[j].lon + 10 || lo == 180)) {
+				seen[pts[i].person] = 1;
+				want++;
+			}
+		}
+		assert_int_equal(cells[j].count, want);
+		total += cells[j].count;
+	}
+	assert_int_equal(geo_count(g, &a, &any, &want_total, &err), HW_OK);
+	assert_true(total >= want_total); /* a person may span two cells */
+	free(cells);
+	assert_int_equal(geo_count_by_cell(g, &a, &any, 0, &cells, &ncells, &err), HW_EINPUT);
+	geoarea_release(&a);
+	free(counts);
+	strbuf_release(&err);
+	geo_free(g);
+}
+
+static void test_nearest(void **state)
+{
+	static const double at[][2] = { { 48.85, 2.35 }, { 0, 179.99 }, { 90, 0 },
+					{ -45, -100 } };
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	struct geo_near got[10];
+	struct geo *g;
+	size_t q, i, n;
+	(void)state;
+
+	make_points();
+	g = engine();
+	for (q = 0; q < ARRAY_SIZE(at); q++) {
+		/* Brute force: each person's nearest presence, then the 10
+		 * nearest persons. */
+		double best[NPTS + 1];
+		for (i = 0; i <= NPTS; i++)
+			best[i] = HUGE_VAL;
+		for (i = 0; i < npts; i++) {
+			double d = geo_distance_km(at[q][0], at[q][1], pts[i].lat,
+						   pts[i].lon);
+			if (d < best[pts[i].person])
+				best[pts[i].person] = d;
+		}
+		assert_int_equal(geo_nearest(g, at[q][0], at[q][1], 10, &any, got,
+					     &n, &err), HW_OK);
+		assert_int_equal(n, 10);
+		for (i = 0; i < n; i++) {
+			size_t p, closer = 0;
+			assert_true(fabs(best[got[i].person] - got[i].km) < 1e-9);
+			/* Exactly i persons are strictly closer. */
+			for (p = 1; p <= NPTS; p++)
+				if (best[p] < got[i].km)
+					closer++;
+			assert_true(closer <= i);
+			if (i)
+				assert_true(got[i].km >= got[i - 1].km);
+		}
+	}
+	geo_free(g);
+	strbuf_release(&err);
+}
+
+static void test_assign_places(void **state)
+{
+	static const struct geo_place places[] = {
+		{ 48.85, 2.35 }, { 51.5, -0.12 }, { 35.68, 139.7 }, { -17.8, 179.5 },
+	};
+	struct geo_filter any = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	struct geo_assignment *as;
+	struct geoarea a;
+	struct geo *g;
+	size_t n, i, k;
+	(void)state;
+
+	make_points();
+	g = engine();
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 50, 0, 800, &err);
+	assert_int_equal(geo_assign_places(g, &a, &any, places, ARRAY_SIZE(places),
+					   &as, &n, &err), HW_OK);
+	assert_true(n > 100);
+	for (i = 0; i < n; i++) {
+		/* The place given is as near as any: check against every
+		 * presence of the person inside the area. */
+		for (k = 0; k < npts; k++) {
+			size_t pl;
+			if (pts[k].person != as[i].person ||
+			    !area_has(&a, pts[k].lat, pts[k].lon))
+				continue;
+			for (pl = 0; pl < ARRAY_SIZE(places); pl++) {
+				double d = geo_distance_km(pts[k].lat, pts[k].lon,
+							   places[pl].lat, places[pl].lon);
+				double mine = geo_distance_km(pts[k].lat, pts[k].lon,
+							      places[as[i].place].lat,
+							      places[as[i].place].lon);
+				if (fabs(mine - as[i].km) < 1e-9)
+					assert_true(mine <= d + 1e-9);
+			}
+		}
+		if (i)
+			assert_true(as[i].person > as[i - 1].person);
+	}
+	free(as);
+	assert_int_equal(geo_assign_places(g, &a, &any, places, 0, &as, &n, &err), HW_EINPUT);
+	geoarea_release(&a);
+	strbuf_release(&err);
+	geo_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +581,9 @@ int main(void)
 		cmocka_unit_test(test_updates),
 		cmocka_unit_test(test_polygons),
 		cmocka_unit_test(test_countries),
+		cmocka_unit_test(test_aggregates),
+		cmocka_unit_test(test_nearest),
+		cmocka_unit_test(test_assign_places),
 	};
 	return cmocka_run_group_tests(tests, NULL, free_countries);
 }
