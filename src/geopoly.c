@@ -20,7 +20,9 @@
  * line through R and Q are taken as lying on its positive side, a
  * consistent perturbation that keeps the parity of crossings right. The
  * status of the reference points comes from a horizontal line per grid
- * row, placed where no vertex lies, so no crossing is ever ambiguous.
+ * row, placed where no vertex lies, so that no edge runs along it to leave
+ * no room for a reference point, and sorted crossings with it; those too
+ * near a reference point to trust in floating point are decided exactly.
  *
  * Triangles and quadrilaterals (CAP boxes) are scanned edge by edge, which
  * is as quick as the grid for them. So is a polygon whose grid cannot be
@@ -721,7 +723,9 @@ static void free_grid(struct geopoly *p)
 	p->entries = NULL;
 }
 
-/* Size the grid to the number of edges and the shape of the box. */
+/* Size the grid to the number of edges and the shape of the box: about 16
+ * cells per edge (4 sqrt(edges) a side for a square box), up to 512 x 512.
+ * Denser grids cost memory and build time and buy little more speed. */
 static void size_grid(struct geopoly *p)
 {
 	double w = p->x1 - p->x0, h = p->y1 - p->y0;
@@ -729,12 +733,12 @@ static void size_grid(struct geopoly *p)
 	 * coordinates, where vertices like to be. */
 	double padx = w * 0.00137 + 1e-8, pady = h * 0.00113 + 1e-8;
 	double gw = w + 2.13 * padx, gh = h + 2.11 * pady;
-	double target = fmin(4.0 * (double)p->nedges, (double)GRID_MAX * GRID_MAX);
-	double nx = round(sqrt(target * gw / gh));
+	double target = fmin(16.0 * (double)p->nedges, (double)GRID_MAX * GRID_MAX);
+	double nx = fmax(1, fmin(GRID_MAX, round(sqrt(target * gw / gh))));
+	double ny = fmax(1, fmin(GRID_MAX, round(target / nx)));
 
-	nx = fmax(1, fmin(GRID_MAX, nx));
 	p->nx = (int)nx;
-	p->ny = (int)fmax(1, fmin(GRID_MAX, round(target / nx)));
+	p->ny = (int)ny;
 	p->gx0 = p->x0 - padx;
 	p->gy0 = p->y0 - pady;
 	p->cw = gw / p->nx;

@@ -37,15 +37,18 @@ struct geopoly; /* opaque */
 /*
  * Build the index over `nrings` rings (all the rings of all the polygons of
  * one multipolygon). The rings are copied. HW_EINPUT with a message in
- * `err` for a ring with fewer than 4 positions, not closed, with a NaN or
- * infinite coordinate, or a latitude beyond +-90; *out is the caller's, to
- * free with geopoly_free().
+ * `err` (e.g. "ring 1 is not closed (first (10, 20) != last (10, 21))")
+ * for no ring at all, or a ring with fewer than 4 positions, not closed,
+ * with a NaN or infinite coordinate, a latitude beyond +-90 or a longitude
+ * beyond +-540 (no query can reach it); *out is then NULL. On success *out
+ * is the caller's, to free with geopoly_free() (NULL-safe).
  */
 int geopoly_build(const struct geopoly_ring *rings, size_t nrings,
 		  struct geopoly **out, struct strbuf *err);
 void geopoly_free(struct geopoly *p);
 
-/* Is (lat, lon) inside (or on the boundary)? Tens of nanoseconds. */
+/* Is (lat, lon) inside (or on the boundary)? Tens of nanoseconds. False
+ * for a NaN, an infinite longitude or a latitude beyond +-90. */
 bool geopoly_contains(const struct geopoly *p, double lat, double lon);
 
 /*
@@ -65,7 +68,11 @@ enum geopoly_rel {
 /*
  * Classify the closed rectangle [lat0, lat1] x [lon0, lon1] (lon0 <= lon1,
  * both within [-180, 180]). GEOPOLY_PARTLY is always a safe answer;
- * INSIDE and OUTSIDE must be exact.
+ * INSIDE and OUTSIDE must be exact. They are, point for point with
+ * geopoly_contains(). A rectangle that an edge touches is PARTLY, even
+ * when all of it is inside; so is one that is covered only by the polygon
+ * and its copy 360 degrees away together. A rectangle with lat0 > lat1,
+ * lon0 > lon1 or a NaN is PARTLY.
  */
 enum geopoly_rel geopoly_classify(const struct geopoly *p, double lat0,
 				  double lon0, double lat1, double lon1);

@@ -977,7 +977,7 @@ static void grid_like_module(double x0, double y0, double x1, double y1,
 	double w = x1 - x0, h = y1 - y0;
 	double padx = w * 0.00137 + 1e-8, pady = h * 0.00113 + 1e-8;
 	double gw = w + 2.13 * padx, gh = h + 2.11 * pady;
-	double target = fmin(4.0 * (double)nedges, 512.0 * 512.0);
+	double target = fmin(16.0 * (double)nedges, 512.0 * 512.0);
 	double nx = round(sqrt(target * gw / gh));
 
 	nx = fmax(1, fmin(512, nx));
