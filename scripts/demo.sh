@@ -32,6 +32,8 @@ The demo database is $DB (key file $DB.key).
 Try:
   ./homeward stats --db $DB --json
   ./homeward mission list --db $DB
+  ./homeward query --db $DB --circle 35.68,139.69,50          # within 50 km of Tokyo, today
+  ./homeward query --db $DB --mission EMB-AE --ids | head
   ./homeward export registrants --db $DB --country DZ | head
   ./homeward export registrants --db $DB --country JP --format geojson | head -c 600
   ./homeward help
