@@ -270,6 +270,8 @@ out:
 static const struct bench benches[] = {
 	{ "import", "bench import", bench_import,
 	  "registrant CSV import against the sqlite3 shell's .import" },
+	{ "geo", "bench geo", bench_geo,
+	  "who is inside an area: against brute force, SQLite R*Tree and PostGIS" },
 };
 
 int cmd_bench(int argc, char **argv)

@@ -8,4 +8,8 @@
 /* The `homeward bench KIND` command; KINDs are listed in bench.c. */
 int cmd_bench(int argc, char **argv);
 
+/* `homeward bench geo` (bench_geo.c): the geo engine against brute force,
+ * SQLite's R*Tree and PostGIS. */
+int bench_geo(int argc, char **argv);
+
 #endif

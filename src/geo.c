@@ -898,6 +898,8 @@ static enum geopoly_rel circle_classify(const struct shape *sh, double lat0,
 {
 	double anti;
 
+	if (sh->limit >= 1)
+		return GEOPOLY_INSIDE;  /* half the circumference: everywhere */
 	if (lat1 < sh->lat0 || lat0 > sh->lat1)
 		return GEOPOLY_OUTSIDE;
 	if (!sh->all_lon && !lon_overlap(sh->lon0, sh->lon1, lon0, lon1))
@@ -1128,6 +1130,19 @@ static void take(struct collect *c, uint32_t p)
 	c->out[c->n++] = p;
 }
 
+/* Append n persons known to be distinct from those already taken. */
+static void take_all(struct collect *c, const uint32_t *p, size_t n)
+{
+	if (c->n + n > c->alloc) {
+		while (c->n + n > c->alloc)
+			c->alloc = c->alloc ? c->alloc * 2 : 4096;
+		c->out = xrealloc(c->out, c->alloc * sizeof(*c->out));
+	}
+	if (n)
+		memcpy(c->out + c->n, p, n * sizeof(*p));
+	c->n += n;
+}
+
 static bool exact_hit(const struct walk *w, const uint16_t *act, size_t nact,
 		      const struct cols *e, size_t i)
 {
@@ -1148,14 +1163,7 @@ static void collect_span(const struct walk *w, struct collect *c,
 
 	if (!s->exact && c->trivial && !w->g->dead && !c->bitmap && !c->each) {
 		/* The common big case: a whole cell, nothing to filter. */
-		size_t n = s->hi - s->lo;
-		if (c->n + n > c->alloc) {
-			while (c->n + n > c->alloc)
-				c->alloc = c->alloc ? c->alloc * 2 : 4096;
-			c->out = xrealloc(c->out, c->alloc * sizeof(*c->out));
-		}
-		memcpy(c->out + c->n, e->person + s->lo, n * sizeof(*c->out));
-		c->n += n;
+		take_all(c, e->person + s->lo, s->hi - s->lo);
 		return;
 	}
 	for (i = s->lo; i < s->hi; i++) {
@@ -1262,9 +1270,7 @@ static int run(struct geo *g, const struct geoarea *area, struct collect *c,
 			pthread_join(t, NULL);
 		}
 		for (i = 0; i < 2; i++) {
-			size_t k;
-			for (k = 0; k < h[i].c.n; k++)
-				take(c, h[i].c.out[k]);
+			take_all(c, h[i].c.out, h[i].c.n);
 			free(h[i].c.out);
 		}
 	} else {
