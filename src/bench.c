@@ -86,6 +86,28 @@ static int64_t sqlite3_count(const char *db, const char *sql)
 	return n;
 }
 
+int bench_generate(const char *path, int64_t people, struct strbuf *err)
+{
+	struct gen_params gp = { 0 };
+	int fd, rc;
+
+	gp.people = (uint64_t)people;
+	gp.seed = 1;
+	gp.nationality = "CN";
+	gp.today = (int32_t)(time(NULL) / 86400);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+		return HW_EIO;
+	}
+	rc = gen_write(&gp, fd, err);
+	if (close(fd) && !rc) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		rc = HW_EIO;
+	}
+	return rc;
+}
+
 static int bench_import(int argc, char **argv)
 {
 	int64_t people = 1000000;
@@ -98,12 +120,11 @@ static int bench_import(int argc, char **argv)
 	char dir[] = "/tmp/homeward-bench-XXXXXX";
 	struct strbuf csv = STRBUF_INIT, dbp = STRBUF_INIT, raw = STRBUF_INIT;
 	struct strbuf err = STRBUF_INIT, cmd = STRBUF_INIT;
-	struct gen_params gp = { 0 };
 	struct db db = { 0 };
 	bool created, have_dir = false;
 	double t0, t_hw, t_sq, hw_rate, sq_rate;
 	int64_t sq_rows, hw_rows;
-	int rc, fd, st;
+	int rc, st;
 
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
@@ -141,19 +162,7 @@ static int bench_import(int argc, char **argv)
 
 	if (!json)
 		fprintf(stderr, "generating %" PRId64 " registrants...\n", people);
-	gp.people = (uint64_t)people;
-	gp.seed = 1;
-	gp.nationality = "CN";
-	gp.today = (int32_t)(time(NULL) / 86400);
-	fd = open(csv.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cli_error("bench import", "cannot create '%s': %s", csv.buf,
-			  strerror(errno));
-		goto out;
-	}
-	rc = gen_write(&gp, fd, &err);
-	if (close(fd) && !rc)
-		rc = HW_EIO;
+	rc = bench_generate(csv.buf, people, &err);
 	if (rc) {
 		cli_error("bench import", "cannot generate: %s", err.buf);
 		goto out;

@@ -25,7 +25,6 @@
 #include "bench.h"
 #include "cli.h"
 #include "db.h"
-#include "gen.h"
 #include "geo.h"
 #include "geoarea.h"
 #include "geopoly.h"
@@ -2048,30 +2047,17 @@ static int make_population(const char *dir, int64_t people, bool json,
 			   struct strbuf *dbp)
 {
 	struct strbuf csv = STRBUF_INIT, err = STRBUF_INIT;
-	struct gen_params gp = { 0 };
 	struct db db = { 0 };
 	char self[4096];
 	bool created;
 	ssize_t n;
-	int rc, fd, st;
+	int rc, st;
 
 	strbuf_addf(&csv, "%s/people.csv", dir);
 	strbuf_addf(dbp, "%s/homeward.db", dir);
 	if (!json)
 		fprintf(stderr, "generating %" PRId64 " registrants...\n", people);
-	gp.people = (uint64_t)people;
-	gp.seed = 1;
-	gp.nationality = "CN";
-	gp.today = (int32_t)(time(NULL) / 86400);
-	fd = open(csv.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cli_error(CMD, "cannot create '%s': %s", csv.buf, strerror(errno));
-		rc = HW_EIO;
-		goto out;
-	}
-	rc = gen_write(&gp, fd, &err);
-	if (close(fd) && !rc)
-		rc = HW_EIO;
+	rc = bench_generate(csv.buf, people, &err);
 	if (rc) {
 		cli_error(CMD, "cannot generate: %s", err.buf);
 		goto out;

@@ -1514,8 +1514,10 @@ out:
 
 /* --- nearest ------------------------------------------------------------ */
 
+/* Entries found, with their distance to (lat, lon) when `measure`. */
 struct near_acc {
 	double lat, lon;
+	bool measure;
 	struct geo_near *v;
 	size_t n, alloc;
 };
@@ -1523,14 +1525,14 @@ struct near_acc {
 static void each_near(struct collect *c, const struct cols *e, size_t i)
 {
 	struct near_acc *a = c->arg;
+	struct geo_near *nr;
 
 	ALLOC_GROW(a->v, a->n + 1, a->alloc);
-	a->v[a->n].person = e->person[i];
-	a->v[a->n].km = geo_distance_km(a->lat, a->lon, e->lat[i] / DEG_E6,
-					e->lon[i] / DEG_E6);
-	a->v[a->n].lat = e->lat[i] / DEG_E6;
-	a->v[a->n].lon = e->lon[i] / DEG_E6;
-	a->n++;
+	nr = &a->v[a->n++];
+	nr->person = e->person[i];
+	nr->lat = e->lat[i] / DEG_E6;
+	nr->lon = e->lon[i] / DEG_E6;
+	nr->km = a->measure ? geo_distance_km(a->lat, a->lon, nr->lat, nr->lon) : 0;
 }
 
 static int cmp_near(const void *a, const void *b)
@@ -1546,7 +1548,7 @@ int geo_nearest(struct geo *g, double lat, double lon, size_t k,
 		const struct geo_filter *f, struct geo_near *out, size_t *nout,
 		struct strbuf *err)
 {
-	struct near_acc a = { lat, lon, NULL, 0, 0 };
+	struct near_acc a = { lat, lon, true, NULL, 0, 0 };
 	double km = 5;
 	size_t i, n = 0;
 	int rc;
@@ -1597,18 +1599,6 @@ out:
 	return rc;
 }
 
-static void each_entry(struct collect *c, const struct cols *e, size_t i)
-{
-	struct near_acc *a = c->arg;
-
-	ALLOC_GROW(a->v, a->n + 1, a->alloc);
-	a->v[a->n].person = e->person[i];
-	a->v[a->n].km = 0;
-	a->v[a->n].lat = e->lat[i] / DEG_E6;
-	a->v[a->n].lon = e->lon[i] / DEG_E6;
-	a->n++;
-}
-
 static int cmp_near_person(const void *a, const void *b)
 {
 	const struct geo_near *x = a, *y = b;
@@ -1625,7 +1615,7 @@ int geo_assign_places(struct geo *g, const struct geoarea *area,
 		      size_t nplaces, struct geo_assignment **out, size_t *nout,
 		      struct strbuf *err)
 {
-	struct near_acc a = { 0, 0, NULL, 0, 0 };
+	struct near_acc a = { 0, 0, false, NULL, 0, 0 };
 	struct geo_filter any = { .on = GEO_ANY_DAY };
 	struct geo_presence *pp = NULL;
 	struct geo_assignment *res = NULL;
@@ -1664,7 +1654,7 @@ int geo_assign_places(struct geo *g, const struct geoarea *area,
 	collect_init(&c, g, f);
 	free(c.bitmap);
 	c.bitmap = NULL;
-	c.each = each_entry;
+	c.each = each_near;
 	c.arg = &a;
 	rc = run(g, area, &c, err);
 	pthread_rwlock_unlock(&g->lock);
