@@ -8,6 +8,7 @@
  * empty database and export again gives the same bytes.
  */
 #include "homeward.h"
+#include "audit.h"
 #include "cli.h"
 #include "csv.h"
 #include "db.h"
@@ -102,14 +103,18 @@ static void write_feature(struct strbuf *out, const struct strbuf *vals,
 }
 
 static int export_run(struct db *db, const char *country, bool selected,
-		      enum export_format fmt, FILE *out, struct strbuf *err)
+		      enum export_format fmt, FILE *out, uint64_t *rows,
+		      struct strbuf *err)
 {
 	struct strbuf vals[RC_COUNT];
 	struct strbuf buf = STRBUF_INIT;
 	struct store_stmt *s = NULL;
 	bool first = true;
+	uint64_t n = 0;
 	int c, rc;
 
+	if (rows)
+		*rows = 0;
 	for (c = 0; c < RC_COUNT; c++)
 		strbuf_init(&vals[c], 0);
 	if (fmt == EXPORT_CSV)
@@ -132,6 +137,7 @@ static int export_run(struct db *db, const char *country, bool selected,
 		else
 			write_feature(&buf, vals, first);
 		first = false;
+		n++;
 		if (buf.len > (1 << 16)) {
 			fwrite(buf.buf, 1, buf.len, out);
 			strbuf_reset(&buf);
@@ -149,6 +155,8 @@ static int export_run(struct db *db, const char *country, bool selected,
 		rc = HW_EIO;
 		goto out;
 	}
+	if (rows)
+		*rows = n;
 	rc = HW_OK;
 out:
 	store_reset(s);
@@ -172,15 +180,17 @@ static int ensure_selection(struct db *db, struct strbuf *err)
 }
 
 int export_registrants(struct db *db, const char *country,
-		       enum export_format fmt, FILE *out, struct strbuf *err)
+		       enum export_format fmt, FILE *out, uint64_t *rows,
+		       struct strbuf *err)
 {
 	int rc = ensure_selection(db, err);
 
-	return rc ? rc : export_run(db, country, false, fmt, out, err);
+	return rc ? rc : export_run(db, country, false, fmt, out, rows, err);
 }
 
 int export_persons(struct db *db, const uint32_t *persons, size_t n,
-		   enum export_format fmt, FILE *out, struct strbuf *err)
+		   enum export_format fmt, FILE *out, uint64_t *rows,
+		   struct strbuf *err)
 {
 	struct store_batch *b;
 	static const char *const cols[] = { "id" };
@@ -203,7 +213,7 @@ int export_persons(struct db *db, const uint32_t *persons, size_t n,
 	store_batch_free(b);
 	if (rc)
 		goto dberr;
-	return export_run(db, NULL, true, fmt, out, err);
+	return export_run(db, NULL, true, fmt, out, rows, err);
 dberr:
 	strbuf_addf(err, "cannot export: %s", store_errmsg(db->st));
 	return HW_EDB;
@@ -225,6 +235,8 @@ int cmd_export(int argc, char **argv)
 	enum export_format fmt;
 	char **pos = xcalloc((size_t)argc, sizeof(*pos));
 	char cc[3] = "";
+	char detail[64];
+	uint64_t rows = 0;
 	int npos = 0, rc;
 
 	rc = opt_parse(opts, argc, argv, pos, &npos);
@@ -258,7 +270,14 @@ int cmd_export(int argc, char **argv)
 	}
 	rc = db_open(&db, cli_db_path(dbflag), keyflag, DB_KEYS, &err);
 	if (!rc)
-		rc = export_registrants(&db, country ? cc : NULL, fmt, stdout, &err);
+		rc = export_registrants(&db, country ? cc : NULL, fmt, stdout,
+					&rows, &err);
+	if (!rc) {
+		snprintf(detail, sizeof(detail), "%" PRIu64 " rows", rows);
+		rc = audit_append_tx(db.st, audit_cli_actor(), "export",
+				     country ? cc : "registrants", detail, NULL,
+				     &err);
+	}
 	if (rc)
 		cli_error(argv[0], "%s", err.buf);
 out:

@@ -9,6 +9,7 @@
  * code on one path; what matters is that every problem gets found.
  */
 #include "homeward.h"
+#include "audit.h"
 #include "cli.h"
 #include "csv.h"
 #include "db.h"
@@ -830,6 +831,23 @@ out:
 	return rc;
 }
 
+/* The audit entry of an import, written inside its transaction. */
+static int record_import(struct importer *im)
+{
+	struct strbuf detail = STRBUF_INIT;
+	const struct import_result *r = im->res;
+	int rc;
+
+	strbuf_addf(&detail, "%" PRIu64 " rows, %" PRIu64 " new persons, %"
+		    PRIu64 " updated, %" PRIu64 " rejected", r->rows,
+		    r->persons_new, r->persons_updated, r->rejected);
+	rc = audit_append(im->db->st, im->o->actor ? im->o->actor
+			  : audit_cli_actor(), "import", im->o->path,
+			  detail.buf, NULL, im->err);
+	strbuf_release(&detail);
+	return rc;
+}
+
 int import_registrants(struct db *db, const struct import_options *o,
 		       struct import_result *res, struct strbuf *err)
 {
@@ -928,6 +946,9 @@ int import_registrants(struct db *db, const struct import_options *o,
 		rc = db_fail(&im, "rebuild indexes");
 		goto out;
 	}
+	rc = record_import(&im);
+	if (rc)
+		goto out;
 	rc = store_commit(db->st);
 	if (rc) {
 		rc = db_fail(&im, "commit");

@@ -25,6 +25,7 @@ struct import_options {
 	FILE *report;         /* where problems are listed (stderr), or NULL */
 	unsigned max_report;  /* how many problems to list (100) */
 	bool progress;        /* a progress line on a terminal */
+	const char *actor;    /* who, for the audit log (NULL: audit_cli_actor) */
 };
 
 struct import_result {
@@ -41,7 +42,8 @@ struct import_result {
  * when problems refused it (each listed to o->report as
  * "FILE:LINE:COLUMN: reason"; a summary is in `err`), or another code for
  * operational failures with the message in `err`; in every failure the
- * database is unchanged.
+ * database is unchanged. A successful import adds an audit entry "import"
+ * in the same transaction (audit.h).
  */
 int import_registrants(struct db *db, const struct import_options *o,
 		       struct import_result *res, struct strbuf *err);

@@ -5,6 +5,7 @@
  * from this table, so a command is documented where it is registered.
  */
 #include "homeward.h"
+#include "audit.h"
 #include "bench.h"
 #include "cli.h"
 #include "db.h"
@@ -137,6 +138,28 @@ static const struct command commands[] = {
 	  "                     honorary, hq\n"
 	  "  --city CITY        where it is\n"
 	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	{ "audit", cmd_audit,
+	  "audit verify [--db PATH]\n"
+	  "       homeward audit list [--db PATH] [--limit N]\n"
+	  "       homeward audit head [--db PATH]",
+	  "check and read the audit log of writes and sensitive reads",
+	  "Every write (import, mission add) and every read of sensitive fields\n"
+	  "(export, query --csv/--geojson) adds an entry to the audit log: id,\n"
+	  "UTC time, actor, action, object, detail and network address. Each\n"
+	  "entry holds the hash of the one before it, so the log is a chain.\n"
+	  "\n"
+	  "verify: recompute the chain. Prints 'audit log intact: N entries,\n"
+	  "head HASH' and exits 0, or names the first entry that was altered or\n"
+	  "that follows a removed one, and exits 1.\n"
+	  "list:   the latest entries, newest first, tab-separated: id, at,\n"
+	  "        actor, action, object, detail, address.\n"
+	  "head:   the id and hash of the latest entry. Removing the latest\n"
+	  "        entries leaves a chain that is still intact, so keep a copy of\n"
+	  "        the head somewhere else and compare it later.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --db PATH    the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --limit N    list: how many entries (default 20)\n", false },
 	{ "bench", cmd_bench,
 	  "bench import|geo [--people N] [--queries Q] [--json]",
 	  "measure speed against a baseline run in the same run",

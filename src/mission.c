@@ -3,6 +3,7 @@
  * mission` command with its subcommands in a table.
  */
 #include "homeward.h"
+#include "audit.h"
 #include "cli.h"
 #include "db.h"
 #include "mission.h"
@@ -79,7 +80,7 @@ static int parse_countries(const char *list, struct strbuf *out,
 int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		struct strbuf *err)
 {
-	struct strbuf ccs = STRBUF_INIT;
+	struct strbuf ccs = STRBUF_INIT, detail = STRBUF_INIT;
 	struct store_stmt *s;
 	const char *kind = m->kind && *m->kind ? m->kind : "embassy";
 	char now[32];
@@ -153,6 +154,13 @@ int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		if (rc)
 			goto dberr;
 	}
+	strbuf_addf(&detail, "%s, %s, countries", m->name, kind);
+	for (i = 0; i < (size_t)n; i++)
+		strbuf_addf(&detail, "%c%s", i ? ',' : ' ', ccs.buf + 3 * i);
+	rc = audit_append(st, m->actor ? m->actor : audit_cli_actor(),
+			  "mission-add", m->code, detail.buf, NULL, err);
+	if (rc)
+		goto out;
 	rc = store_commit(st);
 	if (rc)
 		goto dberr;
@@ -165,6 +173,7 @@ out:
 	if (in_tx)
 		store_rollback(st);
 	strbuf_release(&ccs);
+	strbuf_release(&detail);
 	return rc;
 }
 

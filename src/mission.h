@@ -17,12 +17,14 @@ struct mission_new {
 	const char *kind;       /* embassy (default), consulate, consulate-general, honorary, hq */
 	const char *countries;  /* "NP" or "NP,BT": ISO 3166-1 alpha-2, comma-separated */
 	const char *city;       /* optional */
+	const char *actor;      /* who, for the audit log (NULL: audit_cli_actor) */
 };
 
 /*
  * Validate and add a mission with its jurisdiction, in one transaction.
  * HW_EINPUT with a message naming the field for bad values or an existing
- * code; HW_EDB on database failure. *id gets the new mission's id.
+ * code; HW_EDB on database failure. *id gets the new mission's id. The
+ * audit entry "mission-add" is written in the same transaction.
  */
 int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		struct strbuf *err);

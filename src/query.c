@@ -4,6 +4,7 @@
  * external ids, the registrant rows or a GeoJSON FeatureCollection.
  */
 #include "homeward.h"
+#include "audit.h"
 #include "cli.h"
 #include "db.h"
 #include "export.h"
@@ -228,6 +229,27 @@ out:
 	return rc;
 }
 
+/*
+ * The audit entry of a query that wrote out registrant rows, a read of
+ * sensitive fields: the query's arguments are its object, so the log tells
+ * which area was read.
+ */
+static int record_export(struct store *st, int argc, char **argv,
+			 size_t persons, uint64_t rows, struct strbuf *err)
+{
+	struct strbuf object = STRBUF_INIT, detail = STRBUF_INIT;
+	int i, rc;
+
+	for (i = 1; i < argc; i++)
+		strbuf_addf(&object, "%s%s", i > 1 ? " " : "", argv[i]);
+	strbuf_addf(&detail, "%zu persons, %" PRIu64 " rows", persons, rows);
+	rc = audit_append_tx(st, audit_cli_actor(), "query-export", object.buf,
+			     detail.buf, NULL, err);
+	strbuf_release(&object);
+	strbuf_release(&detail);
+	return rc;
+}
+
 static int run_query(int argc, char **argv, bool brute)
 {
 	const char *dbflag = NULL, *keyflag = NULL, *circle = NULL;
@@ -258,6 +280,7 @@ static int run_query(int argc, char **argv, bool brute)
 	struct geoarea area;
 	struct geo *g = NULL;
 	struct db db = { 0 };
+	uint64_t rows = 0;
 	int rc, outputs;
 
 	geoarea_init(&area);
@@ -355,7 +378,10 @@ static int run_query(int argc, char **argv, bool brute)
 		rc = print_ids(db.st, &res, &err);
 	} else {
 		rc = export_persons(&db, res.persons, res.n,
-				    csv ? EXPORT_CSV : EXPORT_GEOJSON, stdout, &err);
+				    csv ? EXPORT_CSV : EXPORT_GEOJSON, stdout,
+				    &rows, &err);
+		if (!rc)
+			rc = record_export(db.st, argc, argv, res.n, rows, &err);
 	}
 	if (rc)
 		cli_error(argv[0], "%s", err.buf);
