@@ -15,6 +15,7 @@
 #include "mission.h"
 #include "person.h"
 #include "query.h"
+#include "user.h"
 #include "stats.h"
 
 static int cmd_help(int argc, char **argv);
@@ -160,6 +161,23 @@ static const struct command commands[] = {
 	  "Options:\n"
 	  "  --db PATH    the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --limit N    list: how many entries (default 20)\n", false },
+	{ "user", cmd_user,
+	  "user add --login LOGIN --role ROLE [--mission CODE] --password-stdin\n"
+	  "       homeward user list",
+	  "add and list the people who sign in",
+	  "Roles: citizen (its own records only), officer (the persons present\n"
+	  "in its mission's jurisdiction), mission-head (an officer who also\n"
+	  "manages the mission's users), hq (everything), auditor (read-only,\n"
+	  "with the audit log). Officers and mission heads belong to a mission.\n"
+	  "The password is read from the first line of standard input (never\n"
+	  "from the command line) and stored as an argon2id hash.\n"
+	  "\n"
+	  "Options of 'add':\n"
+	  "  --login LOGIN      3 to 64 of a-z, 0-9, '.', '_', '-', '@'\n"
+	  "  --role ROLE        citizen, officer, mission-head, hq or auditor\n"
+	  "  --mission CODE     the mission of an officer or mission head\n"
+	  "  --password-stdin   read the password (10 characters or more)\n"
+	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
 	{ "bench", cmd_bench,
 	  "bench import|geo [--people N] [--queries Q] [--json]",
 	  "measure speed against a baseline run in the same run",
@@ -205,6 +223,10 @@ static const struct command commands[] = {
 	  "print the external ids of the persons with this passport number",
 	  "Looks the number up through the keyed hash index, as the server will.\n",
 	  true },
+	{ "test-login", cmd_test_login,
+	  "test-login [--db PATH] --login LOGIN --password-stdin",
+	  "check a password as sign-in will: exit 0 if it is accepted",
+	  "", true },
 	{ "test-query-brute", cmd_test_query_brute,
 	  "test-query-brute [query options]",
 	  "answer a query by scanning every presence, without the geo index",
