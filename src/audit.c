@@ -295,8 +295,9 @@ static void print_field(const char *v, bool last)
 	putchar(last ? '\n' : '\t');
 }
 
-static int audit_cmd_verify(int argc, char **argv, const char *dbflag)
+static int audit_cmd_verify(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
@@ -341,8 +342,9 @@ out:
 	return rc;
 }
 
-static int audit_cmd_list(int argc, char **argv, const char *dbflag)
+static int audit_cmd_list(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	int64_t limit = 20;
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
@@ -393,8 +395,9 @@ out:
 	return rc;
 }
 
-static int audit_cmd_head(int argc, char **argv, const char *dbflag)
+static int audit_cmd_head(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
@@ -437,28 +440,14 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	const char *fullname;   /* what messages call it */
-	int (*fn)(int argc, char **argv, const char *dbflag);
-} subcommands[] = {
-	{ "verify", "audit verify", audit_cmd_verify },
-	{ "list", "audit list", audit_cmd_list },
-	{ "head", "audit head", audit_cmd_head },
+static const struct subcommand subcommands[] = {
+	{ "verify", "audit verify", audit_cmd_verify, "check the hash chain" },
+	{ "list", "audit list", audit_cmd_list, "the latest entries" },
+	{ "head", "audit head", audit_cmd_head, "the latest entry's id and hash" },
 };
 
 int cmd_audit(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc >= 2)
-		for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-			if (!strcmp(argv[1], subcommands[i].name)) {
-				argv[1] = (char *)subcommands[i].fullname;
-				return subcommands[i].fn(argc - 1, argv + 1, NULL);
-			}
-	cli_error("audit", argc >= 2 ? "unknown subcommand '%s' (verify, list, "
-		  "head)" : "which subcommand? (verify, list, head)%s",
-		  argc >= 2 ? argv[1] : "");
-	return HW_EINPUT;
+	return cli_dispatch("audit", subcommands, ARRAY_SIZE(subcommands),
+			    argc, argv);
 }

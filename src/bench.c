@@ -17,13 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct bench {
-	const char *name;
-	const char *fullname;   /* what messages call it */
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
 /* Remove the scratch directory and the files in it (no subdirectories). */
 static void remove_scratch(const char *dir)
 {
@@ -276,7 +269,7 @@ out:
 	return rc;
 }
 
-static const struct bench benches[] = {
+static const struct subcommand benches[] = {
 	{ "import", "bench import", bench_import,
 	  "registrant CSV import against the sqlite3 shell's .import" },
 	{ "geo", "bench geo", bench_geo,
@@ -285,20 +278,5 @@ static const struct bench benches[] = {
 
 int cmd_bench(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc >= 2) {
-		for (i = 0; i < ARRAY_SIZE(benches); i++)
-			if (!strcmp(argv[1], benches[i].name)) {
-				argv[1] = (char *)benches[i].fullname;
-				return benches[i].fn(argc - 1, argv + 1);
-			}
-		cli_error("bench", "unknown benchmark '%s'", argv[1]);
-	} else {
-		cli_error("bench", "which benchmark?");
-	}
-	fprintf(stderr, "benchmarks:\n");
-	for (i = 0; i < ARRAY_SIZE(benches); i++)
-		fprintf(stderr, "  %-8s %s\n", benches[i].name, benches[i].summary);
-	return HW_EINPUT;
+	return cli_dispatch("bench", benches, ARRAY_SIZE(benches), argc, argv);
 }

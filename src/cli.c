@@ -121,6 +121,28 @@ int opt_parse(const struct opt *opts, int argc, char **argv,
 	return HW_OK;
 }
 
+int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
+		 int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(argv[1], subs[i].name)) {
+				argv[1] = (char *)subs[i].fullname;
+				return subs[i].fn(argc - 1, argv + 1);
+			}
+		cli_error(cmd, "unknown subcommand '%s'", argv[1]);
+	} else {
+		cli_error(cmd, "which subcommand?");
+	}
+	fprintf(stderr, "subcommands of '%s':\n", cmd);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %-8s %s\n", subs[i].name,
+			subs[i].summary ? subs[i].summary : "");
+	return HW_EINPUT;
+}
+
 int opt_parse_only(const struct opt *opts, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc, sizeof(*pos));

@@ -57,6 +57,22 @@ int opt_parse_only(const struct opt *opts, int argc, char **argv);
  */
 const char *cli_db_path(const char *flag);
 
+/*
+ * Commands with subcommands (mission add, user list, bench geo...) list
+ * them in a table of these and hand argv to cli_dispatch(), which runs the
+ * one named by argv[1] with argv[0] set to its full name ("mission add"),
+ * so that option errors and messages name it. Unknown or missing: the
+ * list (with summaries) goes to stderr and HW_EINPUT comes back.
+ */
+struct subcommand {
+	const char *name;       /* "add" */
+	const char *fullname;   /* "mission add" */
+	int (*fn)(int argc, char **argv);
+	const char *summary;    /* one line, or NULL */
+};
+int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
+		 int argc, char **argv);
+
 /* Print "homeward CMD: " and the message to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -177,8 +177,9 @@ out:
 	return rc;
 }
 
-static int mission_cmd_add(int argc, char **argv, const char *dbflag)
+static int mission_cmd_add(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct mission_new m = { 0 };
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
@@ -211,8 +212,9 @@ out:
 	return rc;
 }
 
-static int mission_cmd_list(int argc, char **argv, const char *dbflag)
+static int mission_cmd_list(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
@@ -251,26 +253,13 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	const char *fullname;   /* what messages call it */
-	int (*fn)(int argc, char **argv, const char *dbflag);
-} subcommands[] = {
-	{ "add", "mission add", mission_cmd_add },
-	{ "list", "mission list", mission_cmd_list },
+static const struct subcommand subcommands[] = {
+	{ "add", "mission add", mission_cmd_add, "add a mission and its jurisdiction" },
+	{ "list", "mission list", mission_cmd_list, "list the missions" },
 };
 
 int cmd_mission(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc >= 2)
-		for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-			if (!strcmp(argv[1], subcommands[i].name)) {
-				argv[1] = (char *)subcommands[i].fullname;
-				return subcommands[i].fn(argc - 1, argv + 1, NULL);
-			}
-	cli_error("mission", argc >= 2 ? "unknown subcommand '%s' (add, list)"
-		  : "which subcommand? (add, list)%s", argc >= 2 ? argv[1] : "");
-	return HW_EINPUT;
+	return cli_dispatch("mission", subcommands, ARRAY_SIZE(subcommands),
+			    argc, argv);
 }

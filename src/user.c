@@ -236,8 +236,9 @@ static int read_password(struct strbuf *out)
 	return HW_OK;
 }
 
-static int user_cmd_add(int argc, char **argv, const char *dbflag)
+static int user_cmd_add(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct user_new u = { 0 };
 	bool stdin_pw = false;
 	struct opt opts[] = {
@@ -282,8 +283,9 @@ out:
 	return rc;
 }
 
-static int user_cmd_list(int argc, char **argv, const char *dbflag)
+static int user_cmd_list(int argc, char **argv)
 {
+	const char *dbflag = NULL;
 	struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
@@ -322,28 +324,15 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	const char *fullname;   /* what messages call it */
-	int (*fn)(int argc, char **argv, const char *dbflag);
-} subcommands[] = {
-	{ "add", "user add", user_cmd_add },
-	{ "list", "user list", user_cmd_list },
+static const struct subcommand subcommands[] = {
+	{ "add", "user add", user_cmd_add, "add a user" },
+	{ "list", "user list", user_cmd_list, "list the users" },
 };
 
 int cmd_user(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc >= 2)
-		for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-			if (!strcmp(argv[1], subcommands[i].name)) {
-				argv[1] = (char *)subcommands[i].fullname;
-				return subcommands[i].fn(argc - 1, argv + 1, NULL);
-			}
-	cli_error("user", argc >= 2 ? "unknown subcommand '%s' (add, list)"
-		  : "which subcommand? (add, list)%s", argc >= 2 ? argv[1] : "");
-	return HW_EINPUT;
+	return cli_dispatch("user", subcommands, ARRAY_SIZE(subcommands),
+			    argc, argv);
 }
 
 int cmd_test_login(int argc, char **argv)
