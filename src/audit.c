@@ -311,11 +311,9 @@ static int audit_cmd_verify(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	rc = db_open(&db, cli_db_path(dbflag), NULL, DB_READONLY, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
+	if (rc)
 		goto out;
-	}
 	rc = audit_verify(db.st, &bad, &n, &err);
 	if (rc == HW_ECONFLICT) {
 		printf("audit log broken at entry %" PRId64 ": %s\n", bad, err.buf);
@@ -351,7 +349,6 @@ static int audit_cmd_list(int argc, char **argv)
 		{ "limit", OPT_INT, &limit },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int c, rc;
@@ -365,11 +362,9 @@ static int audit_cmd_list(int argc, char **argv)
 		rc = HW_EINPUT;
 		goto out;
 	}
-	rc = db_open(&db, cli_db_path(dbflag), NULL, DB_READONLY, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
+	if (rc)
 		goto out;
-	}
 	rc = store_prepare(db.st, "SELECT id, at, actor, action, object, detail, "
 			   "address FROM audit ORDER BY id DESC LIMIT ?", &s);
 	if (rc) {
@@ -391,7 +386,6 @@ static int audit_cmd_list(int argc, char **argv)
 	rc = HW_OK;
 out:
 	db_release(&db);
-	strbuf_release(&err);
 	return rc;
 }
 
@@ -402,7 +396,6 @@ static int audit_cmd_head(int argc, char **argv)
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
@@ -410,11 +403,9 @@ static int audit_cmd_head(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	rc = db_open(&db, cli_db_path(dbflag), NULL, DB_READONLY, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
+	if (rc)
 		goto out;
-	}
 	rc = store_prepare(db.st, "SELECT id, hash FROM audit ORDER BY id DESC "
 			   "LIMIT 1", &s);
 	if (rc) {
@@ -436,7 +427,6 @@ static int audit_cmd_head(int argc, char **argv)
 	rc = HW_OK;
 out:
 	db_release(&db);
-	strbuf_release(&err);
 	return rc;
 }
 

@@ -53,6 +53,18 @@ int db_open(struct db *db, const char *path, const char *key_flag,
 	return rc;
 }
 
+int db_open_cli(struct db *db, const char *cmd, const char *dbflag,
+		const char *key_flag, unsigned flags)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = db_open(db, cli_db_path(dbflag), key_flag, flags, &err);
+
+	if (rc)
+		cli_error(cmd, "%s", err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
 int db_init(struct db *db, const char *path, const char *key_flag,
 	    bool *created_key, struct strbuf *err)
 {

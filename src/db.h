@@ -32,6 +32,13 @@ int db_open(struct db *db, const char *path, const char *key_flag,
 	    unsigned flags, struct strbuf *err);
 
 /*
+ * db_open() for a command: the database of `dbflag` (see cli_db_path), and
+ * on failure the message printed as "homeward CMD: ...". Returns the code.
+ */
+int db_open_cli(struct db *db, const char *cmd, const char *dbflag,
+		const char *key_flag, unsigned flags);
+
+/*
  * Create the database if needed, apply pending migrations, create the key
  * file if the database has none yet, and bind the key to the database.
  * *created_key tells whether a key file was made.

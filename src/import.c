@@ -994,11 +994,9 @@ int cmd_import(int argc, char **argv)
 		rc = HW_EINPUT;
 		goto out;
 	}
-	rc = db_open(&db, cli_db_path(dbflag), keyflag, DB_KEYS, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, keyflag, DB_KEYS);
+	if (rc)
 		goto out;
-	}
 	o.path = pos[1];
 	o.skip_invalid = skip;
 	o.report = stderr;

@@ -219,7 +219,6 @@ static int mission_cmd_list(int argc, char **argv)
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
@@ -227,11 +226,9 @@ static int mission_cmd_list(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
-	if (rc) {
-		cli_error("mission list", "%s", err.buf);
+	rc = db_open_cli(&db, "mission list", dbflag, NULL, 0);
+	if (rc)
 		goto out;
-	}
 	rc = store_prepare(db.st, "SELECT m.code, m.kind, m.name, "
 			   "group_concat(mc.country, ',') FROM mission m "
 			   "LEFT JOIN mission_country mc ON mc.mission_id = m.id "
@@ -249,7 +246,6 @@ static int mission_cmd_list(int argc, char **argv)
 	rc = rc < 0 ? HW_EDB : HW_OK;
 out:
 	db_release(&db);
-	strbuf_release(&err);
 	return rc;
 }
 

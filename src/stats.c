@@ -107,7 +107,7 @@ int cmd_stats(int argc, char **argv)
 		{ "json", OPT_FLAG, &json },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
@@ -116,11 +116,9 @@ int cmd_stats(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, 0);
+	if (rc)
 		goto out;
-	}
 	rc = HW_EDB;
 	if (store_prepare(db.st, totals_sql, &s) || store_step(s) != STORE_ROW)
 		goto dberr;
@@ -147,6 +145,5 @@ dberr:
 out:
 	db_release(&db);
 	strbuf_release(&out);
-	strbuf_release(&err);
 	return rc;
 }

@@ -290,7 +290,6 @@ static int user_cmd_list(int argc, char **argv)
 		{ "db", OPT_STRING, &dbflag },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
@@ -298,11 +297,9 @@ static int user_cmd_list(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		goto out;
-	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, 0);
+	if (rc)
 		goto out;
-	}
 	if (store_prepare(db.st, "SELECT u.login, u.role, m.code, u.disabled "
 			  "FROM app_user u LEFT JOIN mission m ON m.id = u.mission_id "
 			  "ORDER BY u.login", &s)) {
@@ -320,7 +317,6 @@ static int user_cmd_list(int argc, char **argv)
 	rc = rc < 0 ? HW_EDB : HW_OK;
 out:
 	db_release(&db);
-	strbuf_release(&err);
 	return rc;
 }
 
@@ -345,7 +341,7 @@ int cmd_test_login(int argc, char **argv)
 		{ "password-stdin", OPT_FLAG, &stdin_pw },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf err = STRBUF_INIT, pw = STRBUF_INIT;
+	struct strbuf pw = STRBUF_INIT;
 	struct db db = { 0 };
 	int64_t id = 0;
 	int rc;
@@ -359,11 +355,9 @@ int cmd_test_login(int argc, char **argv)
 		goto out;
 	}
 	read_password(&pw);
-	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
-	if (rc) {
-		cli_error(argv[0], "%s", err.buf);
+	rc = db_open_cli(&db, argv[0], dbflag, NULL, 0);
+	if (rc)
 		goto out;
-	}
 	rc = user_check_password(db.st, login, pw.buf, &id);
 	printf("%s\n", rc ? "refused" : "accepted");
 out:
@@ -371,6 +365,5 @@ out:
 		sodium_memzero(pw.buf, pw.len);
 	strbuf_release(&pw);
 	db_release(&db);
-	strbuf_release(&err);
 	return rc;
 }
