@@ -11,7 +11,7 @@ WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings \
        -Wno-format-nonliteral
 CPPFLAGS_HW = -Isrc -Ibuild/gen -D_GNU_SOURCE $(shell pkg-config --cflags libxml-2.0 libpq)
-LIBS = -lsqlite3 -lsodium -ljansson $(shell pkg-config --libs libxml-2.0 libpq) -lpthread -lm
+LIBS = -lsqlite3 -lsodium -ljansson -lmicrohttpd $(shell pkg-config --libs libxml-2.0 libpq) -lpthread -lm
 
 RELEASE_CFLAGS = -O2 -g
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

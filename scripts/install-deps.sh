@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # Debian packages: build tools, libraries, test and benchmark baselines.
 PACKAGES="make gcc clang libclang-rt-14-dev git ca-certificates
 libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev pkg-config
-libjansson-dev libxml2-dev libpq-dev"
+libjansson-dev libxml2-dev libpq-dev libmicrohttpd-dev
+curl jq openssl wrk nginx-light"
 
 missing=""
 for p in $PACKAGES; do

@@ -15,6 +15,7 @@
 #include "mission.h"
 #include "person.h"
 #include "query.h"
+#include "server.h"
 #include "user.h"
 #include "stats.h"
 
@@ -178,6 +179,27 @@ static const struct command commands[] = {
 	  "  --mission CODE     the mission of an officer or mission head\n"
 	  "  --password-stdin   read the password (10 characters or more)\n"
 	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	{ "serve", cmd_serve,
+	  "serve [--db PATH] [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]",
+	  "serve the HTTP JSON API (and, later, the console)",
+	  "Serves the registry and the geo engine over HTTP: the JSON API under\n"
+	  "/api/v1 (its OpenAPI document at /api/openapi.json), /healthz and\n"
+	  "/metrics (Prometheus). Loads every location into memory at start,\n"
+	  "then answers from there. Sign in with POST /api/v1/session; users are\n"
+	  "made with 'homeward user add'. Prints the address it listens on, and\n"
+	  "stops cleanly on SIGINT or SIGTERM.\n"
+	  "\n"
+	  "Options:\n"
+	  "  --listen ADDR:PORT    where to listen (default 127.0.0.1:8080; port 0\n"
+	  "                        picks a free port, printed at start)\n"
+	  "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)...\n"
+	  "  --tls-key FILE        ...and this PEM private key\n"
+	  "  --threads N           worker threads (default: one per core)\n"
+	  "  --max-body BYTES      the largest request body (default 1048576)\n"
+	  "  --session-minutes M   how long a sign-in lasts (default 480)\n"
+	  "  --quiet               no request log on standard error\n"
+	  "  --db PATH             the database (default $HOMEWARD_DB, else ./homeward.db)\n"
+	  "  --key FILE            its key file (default: PATH.key)\n", false },
 	{ "bench", cmd_bench,
 	  "bench import|geo [--people N] [--queries Q] [--json]",
 	  "measure speed against a baseline run in the same run",

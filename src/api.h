@@ -1,0 +1,221 @@
+/*
+ * api.h: what every HTTP handler sees. The route table (api_routes.c) lists
+ * each route once: method, path pattern, handler, the roles allowed, the
+ * query parameters and the request body's fields. Dispatch, authorization,
+ * input checking and the OpenAPI document (openapi.c) all come from that
+ * table, so a handler starts with a signed-in principal of an allowed role,
+ * a parsed, schema-checked body and known query parameters, and only does
+ * its own work.
+ *
+ * Handlers run on the server's worker threads, several at once. Each
+ * thread has its own database connection (req->db); the geo engine and
+ * the server's settings are shared (req->srv) and thread-safe.
+ *
+ * A handler returns HW_OK after setting a response with api_reply_json()
+ * (or api_reply_text()), or an error:
+ *   - api_fail(): the status, error code, field and message of its choice;
+ *   - a bare error code, with a message in req->err: HW_EINPUT -> 422,
+ *     HW_ENOTFOUND -> 404, HW_ECONFLICT -> 409, anything else -> 500 (the
+ *     message is logged, the client gets a generic one).
+ * Every error reaches the client as
+ *   {"error":{"code":"...","message":"...","field":"..."}}
+ * A handler that writes does so in one transaction, and rolls it back on
+ * any error, so nothing is partially written (see api_tx_begin).
+ */
+#ifndef HW_API_H
+#define HW_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "strbuf.h"
+
+struct db;
+struct server;
+struct MHD_Connection;
+
+/* Roles, as bits so a route can allow several. */
+enum role {
+	ROLE_CITIZEN = 1 << 0,
+	ROLE_OFFICER = 1 << 1,
+	ROLE_MISSION_HEAD = 1 << 2,
+	ROLE_HQ = 1 << 3,
+	ROLE_AUDITOR = 1 << 4,
+	/* Not a role: the route needs no session at all. */
+	ROLE_PUBLIC = 1 << 7,
+};
+#define ROLES_STAFF (ROLE_OFFICER | ROLE_MISSION_HEAD | ROLE_HQ)
+#define ROLES_READERS (ROLES_STAFF | ROLE_AUDITOR)
+#define ROLES_ANY (ROLES_READERS | ROLE_CITIZEN)
+
+/* The role named `name` ("officer"), or 0. And back. */
+unsigned role_from_name(const char *name);
+const char *role_name(unsigned role);
+
+/* Who is asking: the signed-in user of the request. */
+struct principal {
+	int64_t user_id;          /* 0 when nobody is signed in */
+	int64_t session_id;
+	unsigned role;            /* one ROLE_* bit, 0 when nobody */
+	int64_t mission_id;       /* officers and mission heads, else 0 */
+	int64_t person_id;        /* citizens: their own person, else 0 */
+	bool via_cookie;          /* signed in by cookie (CSRF applies) */
+	char login[65];
+	char actor[80];           /* "user:LOGIN", or "anonymous", for the audit log */
+};
+
+/* Types of query parameters and body fields, for checking and OpenAPI. */
+enum api_type {
+	API_STRING,
+	API_INT,      /* a JSON integer; as a query parameter, a decimal one */
+	API_NUMBER,
+	API_BOOL,
+	API_DATE,     /* a string "YYYY-MM-DD" */
+	API_OBJECT,   /* any JSON object (a GeoJSON geometry...) */
+	API_ARRAY,    /* a JSON array */
+	API_STRINGS,  /* a JSON array of strings */
+};
+
+/* One query parameter or one body field. */
+struct api_field {
+	const char *name;
+	enum api_type type;
+	bool required;
+	size_t max_len;           /* strings: the longest allowed, in bytes; 0: 200 */
+	const char *description;
+};
+
+struct api_req;
+typedef int (*api_handler)(struct api_req *r);
+
+enum route_flags {
+	ROUTE_NO_CSRF = 1,        /* an unsafe method that needs no CSRF token
+				     (signing in, where there is no session yet) */
+	ROUTE_RAW_BODY = 2,       /* the body is not a JSON object of fields:
+				     any JSON value, checked by the handler */
+	ROUTE_NO_LOG = 4,         /* not counted in the per-route metrics
+				     (none yet) */
+};
+
+struct route {
+	const char *method;       /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+	const char *pattern;      /* "/api/v1/persons/{id}": {name} matches one
+				     path segment */
+	api_handler handler;
+	unsigned roles;           /* ROLE_* bits allowed; ROLE_PUBLIC: anyone */
+	const struct api_field *query; /* the query parameters, NULL-name terminated, or NULL */
+	const struct api_field *body;  /* the body's fields, or NULL for no body */
+	unsigned flags;
+	int ok_status;            /* the status of success, for OpenAPI (200, 201, 204) */
+	const char *tag;          /* OpenAPI tag: "persons" */
+	const char *summary;      /* one line */
+};
+
+/*
+ * The route table: every module's routes (api_routes.c lists the modules),
+ * in one array built on first use. Thread-safe; the array lives as long as
+ * the process. Each module defines `const struct route api_MODULE_routes[]`
+ * ending with a row whose method is NULL.
+ */
+const struct route *api_route_table(size_t *n);
+
+#define API_MAX_PARAMS 4
+
+/* One request, from arrival to response; freed in one place (http.c). */
+struct api_req {
+	struct server *srv;
+	struct db *db;                 /* this worker thread's connection */
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const struct route *route;
+	const char *params[API_MAX_PARAMS]; /* path {name} values, in order */
+	char *param_buf;               /* owns the params' text */
+	json_t *body;                  /* the parsed body, or NULL */
+	struct principal who;
+	char address[64];              /* the client's address, for the audit log */
+	bool tls;
+
+	/* The response. */
+	int status;
+	struct strbuf out;
+	const char *content_type;
+	char *set_cookie;              /* a Set-Cookie header value, owned */
+	char *extra_header_name, *extra_header_value; /* one more (Retry-After...), owned */
+
+	/* An error, when the handler fails. */
+	struct strbuf err;
+	const char *err_code;          /* "invalid", "not_found"... */
+	char err_field[64];
+	bool failed;                   /* the error response is set */
+	bool in_tx;                    /* api_tx_begin() was called */
+};
+
+/* ---- Input ---- */
+
+/* The raw value of query parameter `name`, or NULL. Borrowed from the
+ * connection, valid until the response is sent. */
+const char *api_query(struct api_req *r, const char *name);
+
+/* Path parameter `i` (0-based) as a positive id: HW_OK, or HW_ENOTFOUND
+ * (after api_fail with 404) when it is not a number in 1..2^63-1. */
+int api_param_id(struct api_req *r, int i, int64_t *id);
+
+/* Query parameter `name` as an integer in [min, max], `def` when absent.
+ * HW_EINPUT after api_fail(400) when it is not one. */
+int api_query_int(struct api_req *r, const char *name, int64_t min,
+		  int64_t max, int64_t def, int64_t *out);
+
+/* Body field accessors, for fields the schema has checked: the value, or
+ * NULL / the default when absent or null. */
+const char *api_body_str(struct api_req *r, const char *name);
+bool api_body_has(struct api_req *r, const char *name);
+
+/* ---- Output ---- */
+
+/* Send `json` (the reference is stolen) with `status`. Returns HW_OK. */
+int api_reply_json(struct api_req *r, int status, json_t *json);
+/* Send `text` with `status` and `content_type` (borrowed, static). */
+int api_reply_text(struct api_req *r, int status, const char *content_type,
+		   const char *text, size_t len);
+/* 204 No Content. */
+int api_reply_empty(struct api_req *r);
+
+/*
+ * Fail the request with `status`, error `code` ("invalid", "not_found"),
+ * the `field` concerned (NULL if none) and a message. Returns the HW_E*
+ * code that matches the status (HW_EINPUT for 4xx but 404/409, which give
+ * HW_ENOTFOUND / HW_ECONFLICT; HW_EINTERNAL for 5xx) so that handlers can
+ * `return api_fail(...)`. Rolls back a transaction begun by api_tx_begin.
+ */
+int api_fail(struct api_req *r, int status, const char *code,
+	     const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ---- Writes ---- */
+
+/*
+ * Begin the request's write transaction. The dispatcher rolls it back if
+ * the handler returns an error, and commits it if the handler returns
+ * HW_OK without having committed (api_tx_commit). HW_EDB on failure.
+ */
+int api_tx_begin(struct api_req *r);
+int api_tx_commit(struct api_req *r);
+
+/* Append an audit entry for this request (actor, address filled in),
+ * inside the transaction if one is open, else in one of its own. */
+int api_audit(struct api_req *r, const char *action, const char *object,
+	      const char *detail);
+
+/* ---- Helpers for handlers ---- */
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf[21]. */
+void api_now(char buf[21]);
+
+/* Add `v` to `obj` under `key` as a JSON string, or null when v is NULL. */
+void api_set_str(json_t *obj, const char *key, const char *v);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * scope.c: the visibility rules of scope.h, as SQL. Keeping every rule
+ * in this file is what lets a reviewer check that an officer of one
+ * mission cannot reach another mission's people through any route.
+ */
+#include "homeward.h"
+#include "scope.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "db.h"
+#include "store.h"
+
+void scope_persons(const struct principal *who, struct scope *s)
+{
+	switch (who->role) {
+	case ROLE_HQ:
+	case ROLE_AUDITOR:
+		s->sql = "(? IS NOT NULL)";
+		s->arg = 1;
+		break;
+	case ROLE_OFFICER:
+	case ROLE_MISSION_HEAD:
+		s->sql = "EXISTS (SELECT 1 FROM presence scope_p JOIN mission_country scope_m "
+			 "ON scope_m.country = scope_p.country "
+			 "WHERE scope_p.person_id = person.id AND scope_m.mission_id = ?)";
+		s->arg = who->mission_id;
+		break;
+	case ROLE_CITIZEN:
+		s->sql = "person.id IN (SELECT scope_o.id FROM person scope_me "
+			 "JOIN person scope_o ON scope_o.id = scope_me.id OR "
+			 "(scope_me.party_id IS NOT NULL AND scope_o.party_id = scope_me.party_id) "
+			 "WHERE scope_me.id = ?)";
+		s->arg = who->person_id;
+		break;
+	default:
+		/* Nobody signed in sees no one. */
+		s->sql = "(? IS NULL)";
+		s->arg = 1;
+		break;
+	}
+}
+
+int scope_person_visible(struct api_req *r, int64_t id)
+{
+	struct scope sc;
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *s;
+	int rc;
+
+	scope_persons(&r->who, &sc);
+	strbuf_addf(&sql, "SELECT 1 FROM person WHERE person.id = ? AND %s", sc.sql);
+	rc = store_prepare(r->db->st, sql.buf, &s);
+	strbuf_release(&sql);
+	if (rc) {
+		strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+		return rc;
+	}
+	store_bind_int64(s, 1, id);
+	store_bind_int64(s, 2, sc.arg);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
+		return HW_OK;
+	if (rc == STORE_DONE)
+		return api_fail(r, 404, "not_found", NULL, "no person %lld",
+				(long long)id);
+	strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+	return rc;
+}
+
+int scope_jurisdiction(struct api_req *r, char (**codes)[3], size_t *n,
+		       bool *restricted)
+{
+	struct store_stmt *s;
+	size_t alloc = 0;
+	int rc;
+
+	*codes = NULL;
+	*n = 0;
+	*restricted = false;
+	if (r->who.role != ROLE_OFFICER && r->who.role != ROLE_MISSION_HEAD)
+		return r->who.role ? HW_OK : HW_EINTERNAL;
+	*restricted = true;
+	rc = store_prepare(r->db->st, "SELECT country FROM mission_country "
+			   "WHERE mission_id = ? ORDER BY country", &s);
+	if (rc)
+		return rc;
+	store_bind_int64(s, 1, r->who.mission_id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *c = store_col_text(s, 0, NULL);
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			*codes = xrealloc(*codes, alloc * sizeof(**codes));
+		}
+		snprintf((*codes)[*n], 3, "%s", c ? c : "");
+		(*n)++;
+	}
+	store_reset(s);
+	if (rc < 0) {
+		free(*codes);
+		*codes = NULL;
+		*n = 0;
+		strbuf_addf(&r->err, "cannot read the jurisdiction: %s",
+			    store_errmsg(r->db->st));
+		return rc;
+	}
+	return HW_OK;
+}
