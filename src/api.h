@@ -195,6 +195,16 @@ int api_fail(struct api_req *r, int status, const char *code,
 	     const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * Fail the request with the error `rc` of a domain function (user.c,
+ * mission.c...) whose message in `err` starts with the field's name and
+ * ": " ("login: 'x' is taken"): HW_EINPUT is 422 and HW_ECONFLICT 409,
+ * both naming the field; HW_ENOTFOUND 404. Anything else is an
+ * operational failure: the message is kept for the log (the client gets
+ * a 500) and `rc` comes back unchanged.
+ */
+int api_fail_from(struct api_req *r, int rc, const struct strbuf *err);
+
 /* ---- Writes ---- */
 
 /*

@@ -10,9 +10,19 @@
 #include <string.h>
 
 extern const struct route api_core_routes[];
+extern const struct route api_registry_routes[];
+extern const struct route api_presence_routes[];
+extern const struct route api_query_routes[];
+extern const struct route api_admin_routes[];
+extern const struct route api_citizen_routes[];
 
 static const struct route *const modules[] = {
 	api_core_routes,
+	api_registry_routes,
+	api_presence_routes,
+	api_query_routes,
+	api_admin_routes,
+	api_citizen_routes,
 };
 
 static struct route *table;

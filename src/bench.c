@@ -11,30 +11,27 @@
 #include "db.h"
 #include "gen.h"
 
-#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Remove the scratch directory and the files in it (no subdirectories). */
-static void remove_scratch(const char *dir)
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
 {
-	struct strbuf p = STRBUF_INIT;
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
 
-	while (d && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%s/%s", dir, de->d_name);
-		unlink(p.buf);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-	strbuf_release(&p);
+void bench_remove_tree(const char *dir)
+{
+	if (dir && *dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Run argv (no shell) with stdout to `out_fd` (or inherited if < 0);
@@ -52,8 +49,11 @@ static int run_program(char *const argv[], int out_fd)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
+	/* An interruption (^C reaches the child too) must not leave it
+	 * unwaited for. */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -98,6 +98,60 @@ int bench_generate(const char *path, int64_t people, struct strbuf *err)
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		rc = HW_EIO;
 	}
+	return rc;
+}
+
+int bench_populate(const char *dir, int64_t people, bool quiet,
+		   struct strbuf *dbp, struct strbuf *err)
+{
+	struct strbuf csv = STRBUF_INIT;
+	struct db db = { 0 };
+	char self[4096];
+	bool created;
+	ssize_t n;
+	int rc, st, devnull;
+
+	strbuf_addf(&csv, "%s/people.csv", dir);
+	strbuf_reset(dbp);
+	strbuf_addf(dbp, "%s/homeward.db", dir);
+	if (!quiet)
+		fprintf(stderr, "generating %" PRId64 " registrants...\n", people);
+	rc = bench_generate(csv.buf, people, err);
+	if (rc)
+		goto out;
+	rc = db_init(&db, dbp->buf, NULL, &created, err);
+	db_release(&db);
+	if (rc)
+		goto out;
+	if (!quiet)
+		fprintf(stderr, "importing...\n");
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		strbuf_addf(err, "cannot find this program: %s", strerror(errno));
+		rc = HW_EIO;
+		goto out;
+	}
+	self[n] = '\0';
+	{
+		char *imp[] = { self, (char *)"import", (char *)"registrants",
+				csv.buf, (char *)"--db", dbp->buf, NULL };
+
+		/* Its messages stay on stderr, where a failure explains
+		 * itself; only the summary on stdout is dropped. */
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		st = run_program(imp, devnull);
+		if (devnull >= 0)
+			close(devnull);
+	}
+	if (st != 0) {
+		strbuf_addf(err, "importing the generated registrants failed "
+			    "(exit status %d)", st);
+		rc = HW_EIO;
+		goto out;
+	}
+	unlink(csv.buf);
+out:
+	strbuf_release(&csv);
 	return rc;
 }
 
@@ -260,7 +314,7 @@ static int bench_import(int argc, char **argv)
 	rc = HW_OK;
 out:
 	if (have_dir)
-		remove_scratch(dir);
+		bench_remove_tree(dir);
 	strbuf_release(&csv);
 	strbuf_release(&dbp);
 	strbuf_release(&raw);
@@ -274,6 +328,8 @@ static const struct subcommand benches[] = {
 	  "registrant CSV import against the sqlite3 shell's .import" },
 	{ "geo", "bench geo", bench_geo,
 	  "who is inside an area: against brute force, SQLite R*Tree and PostGIS" },
+	{ "http", "bench http", bench_http,
+	  "the HTTP server under wrk: persons and area counts against nginx" },
 };
 
 int cmd_bench(int argc, char **argv)

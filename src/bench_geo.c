@@ -2042,63 +2042,6 @@ static void print_table(const struct run_info *ri, const struct mix *m,
 
 /* --- the command --------------------------------------------------------- */
 
-/* Generate, initialise and import, as `bench import` does. */
-static int make_population(const char *dir, int64_t people, bool json,
-			   struct strbuf *dbp)
-{
-	struct strbuf csv = STRBUF_INIT, err = STRBUF_INIT;
-	struct db db = { 0 };
-	char self[4096];
-	bool created;
-	ssize_t n;
-	int rc, st;
-
-	strbuf_addf(&csv, "%s/people.csv", dir);
-	strbuf_addf(dbp, "%s/homeward.db", dir);
-	if (!json)
-		fprintf(stderr, "generating %" PRId64 " registrants...\n", people);
-	rc = bench_generate(csv.buf, people, &err);
-	if (rc) {
-		cli_error(CMD, "cannot generate: %s", err.buf);
-		goto out;
-	}
-	rc = db_init(&db, dbp->buf, NULL, &created, &err);
-	db_release(&db);
-	if (rc) {
-		cli_error(CMD, "%s", err.buf);
-		goto out;
-	}
-	if (!json)
-		fprintf(stderr, "importing...\n");
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0) {
-		cli_error(CMD, "cannot find this program: %s", strerror(errno));
-		rc = HW_EIO;
-		goto out;
-	}
-	self[n] = '\0';
-	{
-		char *imp[] = { self, (char *)"import", (char *)"registrants",
-				csv.buf, (char *)"--db", dbp->buf, NULL };
-		struct child c = { .out_fd = open("/dev/null",
-						  O_WRONLY | O_CLOEXEC) };
-		st = run_child(imp, &c);
-		if (c.out_fd >= 0)
-			close(c.out_fd);
-	}
-	if (st != 0) {
-		cli_error(CMD, "importing the generated registrants failed "
-			  "(exit status %d)", st);
-		rc = HW_EIO;
-		goto out;
-	}
-	unlink(csv.buf);
-out:
-	strbuf_release(&csv);
-	strbuf_release(&err);
-	return rc;
-}
-
 int bench_geo(int argc, char **argv)
 {
 	int64_t people = 1000000, per_kind = 40;
@@ -2165,7 +2108,9 @@ int bench_geo(int argc, char **argv)
 		goto out;
 	}
 	have_dir = true;
-	rc = make_population(dir, people, json, &dbp);
+	rc = bench_populate(dir, people, json, &dbp, &err);
+	if (rc)
+		cli_error(CMD, "%s", err.buf);
 	if (!rc)
 		rc = check_interrupt();
 	if (rc)

@@ -420,6 +420,11 @@ void geo_set_persons(struct geo *g, const struct geo_person *p, size_t n)
 	pthread_rwlock_unlock(&g->lock);
 }
 
+void geo_set_person(struct geo *g, const struct geo_person *p)
+{
+	geo_set_persons(g, p, 1);
+}
+
 /* Sort (key, index) pairs by key: least significant digit radix sort,
  * 16 bits at a time, skipping digits on which every key agrees. */
 static void radix_sort(uint64_t *key, uint32_t *idx, size_t n)
@@ -582,6 +587,41 @@ static int32_t text_day(struct store_stmt *s, int col)
 	return d;
 }
 
+int geo_presence_from_row(struct store_stmt *s, struct geo_presence *p)
+{
+	const char *cc = store_col_text(s, 5, NULL);
+	int64_t id = store_col_int64(s, 0);
+
+	if (id <= 0 || id > UINT32_MAX)
+		return HW_EINPUT;
+	p->person = (uint32_t)id;
+	p->lat = store_col_double(s, 1);
+	p->lon = store_col_double(s, 2);
+	p->arrival = clamp_day(text_day(s, 3), GEO_OPEN_START);
+	p->departure = clamp_day(text_day(s, 4), GEO_OPEN_END);
+	memset(p->country, 0, sizeof(p->country));
+	if (cc && strlen(cc) == 2)
+		memcpy(p->country, cc, 2);
+	p->organisation = store_col_null(s, 6) ? 0
+		: (uint32_t)store_col_int64(s, 6);
+	return HW_OK;
+}
+
+int geo_person_from_row(struct store_stmt *s, struct geo_person *p)
+{
+	const char *nat = store_col_text(s, 1, NULL);
+	int64_t id = store_col_int64(s, 0);
+
+	if (id <= 0 || id > UINT32_MAX)
+		return HW_EINPUT;
+	p->person = (uint32_t)id;
+	memset(p->nationality, 0, sizeof(p->nationality));
+	if (nat && strlen(nat) == 2)
+		memcpy(p->nationality, nat, 2);
+	p->needs = needs_bits(store_col_text(s, 2, NULL));
+	return HW_OK;
+}
+
 int geo_load(struct geo *g, struct store *st, double *load_s, double *build_s,
 	     struct strbuf *err)
 {
@@ -603,45 +643,31 @@ int geo_load(struct geo *g, struct store *st, double *load_s, double *build_s,
 		}
 	}
 	store_reset(s);
-	if (store_prepare(st, "SELECT id, nationality, needs FROM person", &s))
+	if (store_prepare(st, "SELECT " GEO_PERSON_COLUMNS " FROM person", &s))
 		goto dberr;
 	pthread_rwlock_wrlock(&g->lock);
 	while ((rc = store_step(s)) == STORE_ROW) {
-		int64_t id = store_col_int64(s, 0);
-		const char *nat = store_col_text(s, 1, NULL);
-		if (id <= 0 || id > UINT32_MAX)
+		struct geo_person p;
+		if (geo_person_from_row(s, &p))
 			continue;
-		persons_reserve(g, (uint32_t)id);
-		g->nationality[id] = country_index(nat);
-		g->needs[id] = (uint16_t)needs_bits(store_col_text(s, 2, NULL));
+		persons_reserve(g, p.person);
+		g->nationality[p.person] = country_index(p.nationality);
+		g->needs[p.person] = (uint16_t)p.needs;
 	}
 	pthread_rwlock_unlock(&g->lock);
 	store_reset(s);
 	if (rc < 0)
 		goto dberr;
 
-	if (store_prepare(st, "SELECT person_id, lat, lon, arrival, departure, "
-			  "country, organisation_id FROM presence "
+	if (store_prepare(st, "SELECT " GEO_PRESENCE_COLUMNS " FROM presence "
 			  "WHERE lat IS NOT NULL", &s))
 		goto dberr;
 	pthread_rwlock_wrlock(&g->lock);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct geo_presence p;
-		const char *cc = store_col_text(s, 5, NULL);
-		int64_t id = store_col_int64(s, 0);
 
-		if (id <= 0 || id > UINT32_MAX)
+		if (geo_presence_from_row(s, &p))
 			continue;
-		p.person = (uint32_t)id;
-		p.lat = store_col_double(s, 1);
-		p.lon = store_col_double(s, 2);
-		p.arrival = clamp_day(text_day(s, 3), GEO_OPEN_START);
-		p.departure = clamp_day(text_day(s, 4), GEO_OPEN_END);
-		memset(p.country, 0, sizeof(p.country));
-		if (cc && strlen(cc) == 2)
-			memcpy(p.country, cc, 2);
-		p.organisation = store_col_null(s, 6) ? 0
-			: (uint32_t)store_col_int64(s, 6);
 		cols_push(&g->side, &p);
 		count_entry(g, p.person);
 		member_push(g, p.organisation, p.person);
@@ -739,6 +765,8 @@ static int remove_locked(struct geo *g, const struct geo_presence *p)
 
 int geo_add(struct geo *g, const struct geo_presence *p)
 {
+	if (!p->person)
+		return HW_EINPUT;
 	pthread_rwlock_wrlock(&g->lock);
 	cols_push(&g->side, p);
 	count_entry(g, p->person);
@@ -1083,6 +1111,7 @@ struct collect {
 	const struct geo *g;
 	const struct geo_filter *f;
 	uint8_t nat;            /* nationality index wanted, 0 for any */
+	const uint8_t *cty;     /* countries wanted (bit per index), NULL for any */
 	bool trivial;           /* no filter at all */
 	uint32_t *out;
 	size_t n, alloc;
@@ -1107,6 +1136,8 @@ static bool passes(const struct collect *c, const struct cols *e, size_t i)
 	if (f->on != GEO_ANY_DAY && (e->arr[i] > f->on || e->dep[i] < f->on))
 		return false;
 	if (c->nat && c->g->nationality[p] != c->nat)
+		return false;
+	if (c->cty && !(c->cty[e->country[i] >> 3] & (1u << (e->country[i] & 7))))
 		return false;
 	if (c->in_org && !(c->in_org[p / 8] & (1u << (p & 7))))
 		return false;
@@ -1199,6 +1230,29 @@ void geo_filter_today(struct geo_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->on = (int32_t)(time(NULL) / 86400);
+}
+
+int geo_filter_set_countries(struct geo_filter *f, const char (*codes)[3],
+			     size_t n, struct strbuf *err)
+{
+	size_t i;
+	int rc = HW_OK;
+
+	f->in_countries = true;
+	memset(f->countries, 0, sizeof(f->countries));
+	for (i = 0; i < n; i++) {
+		uint8_t ci = country_index(codes[i]);
+		/* Index 0 stands for "no known country": never let it in. */
+		if (!ci) {
+			if (!rc)
+				strbuf_addf(err, "'%.2s' is not a country code",
+					    codes[i]);
+			rc = HW_EINPUT;
+			continue;
+		}
+		f->countries[ci >> 3] |= (uint8_t)(1u << (ci & 7));
+	}
+	return rc;
 }
 
 void geo_result_release(struct geo_result *r)
@@ -1304,8 +1358,9 @@ static void collect_init(struct collect *c, const struct geo *g,
 	c->g = g;
 	c->f = f;
 	c->nat = f->nationality[0] ? country_index(f->nationality) : 0;
+	c->cty = f->in_countries ? f->countries : NULL;
 	c->trivial = f->on == GEO_ANY_DAY && !f->nationality[0] &&
-		     !f->organisation && !f->needs;
+		     !f->organisation && !f->needs && !f->in_countries;
 	if (g->multi)
 		c->bitmap = xcalloc(g->npersons / 8 + 1, 1);
 	if (f->organisation) {
@@ -1354,6 +1409,79 @@ int geo_count(struct geo *g, const struct geoarea *area,
 	*count = rc ? 0 : r.n;
 	geo_result_release(&r);
 	return rc;
+}
+
+/* Matching entries as presences, for geo_query_presences. */
+struct entries {
+	struct geo_presence *v;
+	size_t n, alloc;
+};
+
+static void each_entry(struct collect *c, const struct cols *e, size_t i)
+{
+	struct entries *a = c->arg;
+	struct geo_presence *p;
+	uint8_t ci = e->country[i];
+
+	ALLOC_GROW(a->v, a->n + 1, a->alloc);
+	p = &a->v[a->n++];
+	memset(p, 0, sizeof(*p));
+	p->person = e->person[i];
+	p->lat = e->lat[i] / DEG_E6;
+	p->lon = e->lon[i] / DEG_E6;
+	p->arrival = e->arr[i];
+	p->departure = e->dep[i];
+	if (ci)
+		memcpy(p->country, refgeo_country_at((size_t)ci - 1)->code, 2);
+}
+
+static int cmp_presence(const void *a, const void *b)
+{
+	const struct geo_presence *x = a, *y = b;
+
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	if (x->lat != y->lat)
+		return x->lat < y->lat ? -1 : 1;
+	if (x->lon != y->lon)
+		return x->lon < y->lon ? -1 : 1;
+	if (x->arrival != y->arrival)
+		return x->arrival < y->arrival ? -1 : 1;
+	return x->departure < y->departure ? -1 : x->departure > y->departure;
+}
+
+int geo_query_presences(struct geo *g, const struct geoarea *area,
+			const struct geo_filter *f, struct geo_presence **out,
+			size_t *n, struct strbuf *err)
+{
+	struct entries a = { 0 };
+	struct collect c;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (f->nationality[0] && !country_index(f->nationality)) {
+		strbuf_addf(err, "nationality '%s' is not a country code",
+			    f->nationality);
+		return HW_EINPUT;
+	}
+	pthread_rwlock_rdlock(&g->lock);
+	collect_init(&c, g, f);
+	free(c.bitmap);
+	c.bitmap = NULL;
+	c.each = each_entry;
+	c.arg = &a;
+	rc = run(g, area, &c, err);
+	pthread_rwlock_unlock(&g->lock);
+	free(c.in_org);
+	if (rc) {
+		free(a.v);
+		return rc;
+	}
+	sort_any(a.v, a.n, sizeof(*a.v), cmp_presence);
+	*out = a.v;
+	*n = a.n;
+	return HW_OK;
 }
 
 /* --- aggregates -------------------------------------------------------- */

@@ -31,6 +31,7 @@
 
 struct geoarea;
 struct store;
+struct store_stmt;
 struct strbuf;
 
 /* Stay dates are days since 1970-01-01; these stand for open ends. */
@@ -77,9 +78,36 @@ void geo_set_persons(struct geo *g, const struct geo_person *p, size_t n);
 void geo_build(struct geo *g);
 
 /*
+ * One person's attributes, visible to the next query, without a rebuild:
+ * for persons created or changed after the load. A person id beyond the
+ * engine's arrays grows them.
+ */
+void geo_set_person(struct geo *g, const struct geo_person *p);
+
+/*
+ * Rows of the store as the engine takes them, exactly as geo_load() does
+ * (dates clamped to the engine's range, open ends for empty dates, an
+ * unknown country as ""), so that code keeping the engine in step with the
+ * database makes the very entries the load made.
+ *
+ * geo_presence_from_row: the current row of a statement that selected
+ * GEO_PRESENCE_COLUMNS from `presence` (a row with a point: lat IS NOT
+ * NULL). geo_person_from_row: a row of GEO_PERSON_COLUMNS from `person`.
+ * HW_EINPUT when the row cannot be an entry (a person id outside
+ * 1..UINT32_MAX); the row is then skipped.
+ */
+#define GEO_PRESENCE_COLUMNS \
+	"person_id, lat, lon, arrival, departure, country, organisation_id"
+#define GEO_PERSON_COLUMNS "id, nationality, needs"
+int geo_presence_from_row(struct store_stmt *s, struct geo_presence *p);
+int geo_person_from_row(struct store_stmt *s, struct geo_person *p);
+
+/*
  * Updates, visible to the next query. A presence is identified by all its
  * fields: geo_remove() removes one entry equal to `p` (HW_ENOTFOUND if
- * none); geo_move() is a remove and an add under one lock.
+ * none); geo_move() is a remove and an add under one lock. geo_add()
+ * refuses person 0 (HW_EINPUT), which marks removed entries; any other
+ * person id is fine, the person arrays grow to hold it.
  */
 int geo_add(struct geo *g, const struct geo_presence *p);
 int geo_remove(struct geo *g, const struct geo_presence *p);
@@ -92,10 +120,28 @@ struct geo_filter {
 	uint32_t organisation;    /* 0 for any; else persons with a presence
 				     naming this organisation */
 	uint32_t needs;           /* every bit set here must be set; 0 for any */
+	/*
+	 * A jurisdiction: when `in_countries` is set, only presences whose
+	 * registered country is in the `countries` bitmap count (bit i for
+	 * the engine's country index i, see geo_filter_set_countries; a
+	 * presence with no known country never passes). Unset (as memset or
+	 * a designated initialiser leave it): any country.
+	 */
+	bool in_countries;
+	uint8_t countries[32];
 };
 
 /* The filter that takes everything present today (UTC). */
 void geo_filter_today(struct geo_filter *f);
+
+/*
+ * Limit `f` to presences in the countries codes[0 .. n) (alpha-2, upper
+ * case): n = 0 lets nothing through. HW_EINPUT with a message for a code
+ * refgeo does not know; the filter then holds the known codes only, so
+ * a caller that goes on regardless still gets no more than it asked for.
+ */
+int geo_filter_set_countries(struct geo_filter *f, const char (*codes)[3],
+			     size_t n, struct strbuf *err);
 
 /* A set of persons, each once, in no particular order. */
 struct geo_result {
@@ -116,6 +162,17 @@ int geo_query(struct geo *g, const struct geoarea *area,
 /* The number of such persons, without listing them. */
 int geo_count(struct geo *g, const struct geoarea *area,
 	      const struct geo_filter *f, uint64_t *count, struct strbuf *err);
+
+/*
+ * The matching presences themselves: every entry inside `area` (NULL: the
+ * whole world) passing `f`, sorted by person, then latitude, longitude,
+ * arrival and departure, for exports that show where each person is. The
+ * entries' `organisation` is 0: the engine keeps organisations per person,
+ * not per entry. *out is the caller's to free().
+ */
+int geo_query_presences(struct geo *g, const struct geoarea *area,
+			const struct geo_filter *f, struct geo_presence **out,
+			size_t *n, struct strbuf *err);
 
 /*
  * Aggregates, without listing anyone. `area` may be NULL for the whole

@@ -41,6 +41,7 @@ struct http_call {
 	struct strbuf body;
 	double start;
 	size_t route_index;
+	size_t received;               /* body bytes seen, kept or not */
 	bool too_large;
 	bool responded;
 };
@@ -136,7 +137,8 @@ bool api_body_has(struct api_req *r, const char *name)
 
 int api_reply_json(struct api_req *r, int status, json_t *json)
 {
-	char *text = json_dumps(json, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *text = json_dumps(json, JSON_COMPACT | JSON_ENSURE_ASCII |
+				 JSON_REAL_PRECISION(15));
 
 	json_decref(json);
 	strbuf_reset(&r->out);
@@ -197,6 +199,37 @@ int api_fail(struct api_req *r, int status, const char *code,
 	if (status >= 500)
 		return HW_EINTERNAL;
 	return HW_EINPUT;
+}
+
+int api_fail_from(struct api_req *r, int rc, const struct strbuf *err)
+{
+	const char *msg = err->len ? err->buf : "invalid request";
+	size_t n = strspn(msg, "abcdefghijklmnopqrstuvwxyz_");
+	char field[64] = "";
+	int status;
+
+	switch (rc) {
+	case HW_EINPUT: status = 422; break;
+	case HW_ECONFLICT: status = 409; break;
+	case HW_ENOTFOUND: status = 404; break;
+	default:
+		if (err != &r->err)
+			strbuf_addstr(&r->err, msg);
+		return rc;
+	}
+	if (n && n < sizeof(field) && msg[n] == ':' && msg[n + 1] == ' ') {
+		memcpy(field, msg, n);
+		field[n] = '\0';
+	}
+	{
+		/* api_fail() rewrites r->err, which `err` may be. */
+		char *copy = xstrdup(msg);
+		rc = api_fail(r, status, status == 422 ? "invalid" : status == 409
+			      ? "conflict" : "not_found", field[0] ? field : NULL,
+			      "%s", copy);
+		free(copy);
+	}
+	return rc;
 }
 
 int api_tx_begin(struct api_req *r)
@@ -610,15 +643,22 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!c->responded && !c->too_large) {
-			if (c->body.len + *upload_data_size > srv->cfg.max_body) {
-				c->too_large = true;
-				strbuf_release(&c->body);
-			} else {
-				strbuf_add(&c->body, upload_data, *upload_data_size);
-			}
+		c->received += *upload_data_size;
+		if (!c->too_large &&
+		    c->body.len + *upload_data_size > srv->cfg.max_body) {
+			c->too_large = true;
+			strbuf_release(&c->body);
 		}
+		if (!c->too_large)
+			strbuf_add(&c->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		/* A body of unannounced length that runs past the limit is
+		 * read to its end so that the client gets its 413, but only
+		 * so far: beyond a few times the limit the connection is
+		 * dropped (libmicrohttpd cannot answer in the middle of an
+		 * upload). */
+		if (c->too_large && c->received > 4 * srv->cfg.max_body + (1 << 20))
+			return MHD_NO;
 		return MHD_YES;
 	}
 	if (c->responded)

@@ -14,6 +14,7 @@
 #include "import.h"
 #include "mission.h"
 #include "person.h"
+#include "openapi.h"
 #include "query.h"
 #include "server.h"
 #include "user.h"
@@ -201,7 +202,8 @@ static const struct command commands[] = {
 	  "  --db PATH             the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --key FILE            its key file (default: PATH.key)\n", false },
 	{ "bench", cmd_bench,
-	  "bench import|geo [--people N] [--queries Q] [--json]",
+	  "bench import|geo|http [--people N] [--queries Q] [--duration S]\n"
+	  "       [--connections C] [--threads T] [--json]",
 	  "measure speed against a baseline run in the same run",
 	  "bench import: generates N registrants (default 1,000,000), imports\n"
 	  "them into a fresh database, then loads the same file with the sqlite3\n"
@@ -230,16 +232,40 @@ static const struct command commands[] = {
 	  "when skipped), total_s, median_ms (per kind), all_persons, all_ms,\n"
 	  "copy_ms, updates and updates_per_s.\n"
 	  "\n"
+	  "bench http: generates and imports N registrants (default 100,000),\n"
+	  "adds an hq user, starts the server in-process on a free loopback port\n"
+	  "(T worker threads, no request log), signs in, and drives it with wrk\n"
+	  "(T threads, C connections, S seconds each): GET /api/v1/persons/{id}\n"
+	  "for random existing ids, then GET /api/v1/query?circle=..&format=count\n"
+	  "around 60 real cities (10, 50 and 200 km). Then nginx (T workers, no\n"
+	  "access log) serves a person's answer as a static file to the same wrk\n"
+	  "settings. Any error status or socket error fails the run, naming it.\n"
+	  "Prints requests per second, p50 and p99 latency for the three and the\n"
+	  "ratios person/nginx and query/nginx. wrk and nginx (Debian packages\n"
+	  "wrk, nginx-light) are installed with apt-get when root; others are\n"
+	  "told to. --json prints one object with the keys people, duration_s,\n"
+	  "connections, threads, response_bytes, person_rps, person_p50_ms,\n"
+	  "person_p99_ms, query_rps, query_p50_ms, query_p99_ms, nginx_rps,\n"
+	  "nginx_p50_ms, nginx_p99_ms (and *_requests), person_vs_nginx and\n"
+	  "query_vs_nginx.\n"
+	  "\n"
 	  "Options:\n"
-	  "  --people N    registrants to generate (default 1000000)\n"
-	  "  --queries Q   geo: queries of each kind (default 40; countries: at\n"
-	  "                most 30, each once)\n"
-	  "  --json        machine-readable output\n", false },
+	  "  --people N        registrants to generate (default 1000000; http:\n"
+	  "                    100000)\n"
+	  "  --queries Q       geo: queries of each kind (default 40; countries:\n"
+	  "                    at most 30, each once)\n"
+	  "  --duration S      http: seconds of each wrk run (default 10)\n"
+	  "  --connections C   http: wrk's open connections (default 64)\n"
+	  "  --threads T       http: server threads, wrk threads and nginx\n"
+	  "                    workers (default 2)\n"
+	  "  --json            machine-readable output\n", false },
 	{ "help", cmd_help, "help [CMD]", "list the commands, or explain one",
 	  "Without an argument, lists the commands; with one, prints its usage\n"
 	  "and options. 'homeward CMD --help' does the same.\n", false },
 	{ "version", cmd_version, "version", "print the version", "", false },
 	/* Internals for the black-box tests (after Fossil's test-* commands). */
+	{ "test-routes", cmd_test_routes, "test-routes", "print the HTTP route table",
+	  "", true },
 	{ "test-passport-lookup", cmd_test_passport_lookup,
 	  "test-passport-lookup [--db PATH] [--key FILE] NUMBER",
 	  "print the external ids of the persons with this passport number",

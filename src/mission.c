@@ -77,18 +77,66 @@ static int parse_countries(const char *list, struct strbuf *out,
 	return n;
 }
 
-int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
-		struct strbuf *err)
+static void utc_now(char now[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(now, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int check_name(const char *name, struct strbuf *err)
+{
+	if (!name || !*name || strlen(name) > 200) {
+		strbuf_addstr(err, "name: a name of 1 to 200 bytes is needed");
+		return HW_EINPUT;
+	}
+	return HW_OK;
+}
+
+static int check_kind(const char *kind, struct strbuf *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mission_kinds); i++)
+		if (!strcmp(kind, mission_kinds[i]))
+			return HW_OK;
+	strbuf_addf(err, "kind: '%s' is not one of embassy, consulate, "
+		    "consulate-general, honorary, hq", kind);
+	return HW_EINPUT;
+}
+
+/* Write the jurisdiction `ccs` ("NP\0BT\0", n codes) of mission `id`. */
+static int insert_countries(struct store *st, int64_t id,
+			    const struct strbuf *ccs, int n)
+{
+	struct store_stmt *s;
+
+	if (store_prepare(st, "INSERT INTO mission_country(mission_id, country) "
+			  "VALUES (?, ?)", &s))
+		return HW_EDB;
+	for (int i = 0; i < n; i++) {
+		store_bind_int64(s, 1, id);
+		store_bind_text(s, 2, ccs->buf + 3 * i, 2);
+		if (store_run(s))
+			return HW_EDB;
+	}
+	return HW_OK;
+}
+
+static void add_countries(struct strbuf *out, const struct strbuf *ccs, int n)
+{
+	for (int i = 0; i < n; i++)
+		strbuf_addf(out, "%c%s", i ? ',' : ' ', ccs->buf + 3 * i);
+}
+
+int mission_insert(struct store *st, const struct mission_new *m, int64_t *id,
+		   struct strbuf *err)
 {
 	struct strbuf ccs = STRBUF_INIT, detail = STRBUF_INIT;
 	struct store_stmt *s;
 	const char *kind = m->kind && *m->kind ? m->kind : "embassy";
 	char now[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	size_t i;
 	int n, rc;
-	bool in_tx = false;
 
 	if (!m->code || !valid_code(m->code)) {
 		strbuf_addf(err, "code: '%s' is not a mission code (2 to 16 of "
@@ -96,32 +144,15 @@ int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		rc = HW_EINPUT;
 		goto out;
 	}
-	if (!m->name || !*m->name || strlen(m->name) > 200) {
-		strbuf_addstr(err, "name: a name of 1 to 200 bytes is needed");
-		rc = HW_EINPUT;
+	if ((rc = check_name(m->name, err)) || (rc = check_kind(kind, err)))
 		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(mission_kinds); i++)
-		if (!strcmp(kind, mission_kinds[i]))
-			break;
-	if (i == ARRAY_SIZE(mission_kinds)) {
-		strbuf_addf(err, "kind: '%s' is not one of embassy, consulate, "
-			    "consulate-general, honorary, hq", kind);
-		rc = HW_EINPUT;
-		goto out;
-	}
 	n = parse_countries(m->countries ? m->countries : "", &ccs, err);
 	if (n < 0) {
 		rc = n;
 		goto out;
 	}
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(now);
 
-	rc = store_begin(st);
-	if (rc)
-		goto dberr;
-	in_tx = true;
 	rc = store_prepare(st, "INSERT INTO mission(code, name, kind, country, city, "
 			   "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &s);
 	if (rc)
@@ -138,40 +169,120 @@ int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 	store_reset(s);
 	if (rc == HW_ECONFLICT) {
 		strbuf_addf(err, "code: mission '%s' exists already", m->code);
-		rc = HW_EINPUT;
 		goto out;
 	}
-	if (rc != STORE_ROW)
+	if (rc != STORE_ROW || insert_countries(st, *id, &ccs, n))
 		goto dberr;
-	rc = store_prepare(st, "INSERT INTO mission_country(mission_id, country) "
-			   "VALUES (?, ?)", &s);
-	if (rc)
-		goto dberr;
-	for (i = 0; i < (size_t)n; i++) {
-		store_bind_int64(s, 1, *id);
-		store_bind_text(s, 2, ccs.buf + 3 * i, 2);
-		rc = store_run(s);
-		if (rc)
-			goto dberr;
-	}
 	strbuf_addf(&detail, "%s, %s, countries", m->name, kind);
-	for (i = 0; i < (size_t)n; i++)
-		strbuf_addf(&detail, "%c%s", i ? ',' : ' ', ccs.buf + 3 * i);
+	add_countries(&detail, &ccs, n);
 	rc = audit_append(st, m->actor ? m->actor : audit_cli_actor(),
-			  "mission-add", m->code, detail.buf, NULL, err);
-	if (rc)
-		goto out;
-	rc = store_commit(st);
-	if (rc)
-		goto dberr;
-	in_tx = false;
+			  "mission-add", m->code, detail.buf, m->address, err);
 	goto out;
 dberr:
 	strbuf_addf(err, "cannot add mission '%s': %s", m->code, store_errmsg(st));
 	rc = HW_EDB;
 out:
-	if (in_tx)
+	strbuf_release(&ccs);
+	strbuf_release(&detail);
+	return rc;
+}
+
+int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
+		struct strbuf *err)
+{
+	int rc;
+
+	if (store_begin(st)) {
+		strbuf_addf(err, "cannot add mission '%s': %s",
+			    m->code ? m->code : "", store_errmsg(st));
+		return HW_EDB;
+	}
+	rc = mission_insert(st, m, id, err);
+	if (rc == HW_OK && store_commit(st)) {
+		strbuf_addf(err, "cannot add mission '%s': %s", m->code,
+			    store_errmsg(st));
+		rc = HW_EDB;
+	}
+	if (rc)
 		store_rollback(st);
+	/* On the command line an existing code is bad input like any other. */
+	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
+}
+
+int mission_update(struct store *st, const struct mission_new *m,
+		   struct strbuf *err)
+{
+	struct strbuf ccs = STRBUF_INIT, detail = STRBUF_INIT;
+	struct store_stmt *s;
+	int64_t id = 0;
+	int n = 0, rc;
+
+	if ((m->name && (rc = check_name(m->name, err))) ||
+	    (m->kind && (rc = check_kind(m->kind, err))))
+		goto out;
+	if (m->countries) {
+		n = parse_countries(m->countries, &ccs, err);
+		if (n < 0) {
+			rc = n;
+			goto out;
+		}
+	}
+	if (store_prepare(st, "UPDATE mission SET name = coalesce(?, name), "
+			  "kind = coalesce(?, kind), city = CASE WHEN ? THEN ? "
+			  "ELSE city END, country = coalesce(?, country) "
+			  "WHERE code = ? RETURNING id", &s))
+		goto dberr;
+	store_bind_str(s, 1, m->name);
+	store_bind_str(s, 2, m->kind);
+	store_bind_int64(s, 3, m->city != NULL);
+	store_bind_str(s, 4, m->city);
+	if (n)
+		store_bind_str(s, 5, ccs.buf);
+	store_bind_str(s, 6, m->code);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		id = store_col_int64(s, 0);
+	store_reset(s);
+	if (rc == STORE_DONE) {
+		strbuf_addf(err, "there is no mission '%s'", m->code);
+		rc = HW_ENOTFOUND;
+		goto out;
+	}
+	if (rc != STORE_ROW)
+		goto dberr;
+	if (n) {
+		if (store_prepare(st, "DELETE FROM mission_country "
+				  "WHERE mission_id = ?", &s))
+			goto dberr;
+		store_bind_int64(s, 1, id);
+		if (store_run(s) || insert_countries(st, id, &ccs, n))
+			goto dberr;
+	}
+
+	/* What changed: values of a mission are not personal data. */
+	if (m->name)
+		strbuf_addf(&detail, "name %s; ", m->name);
+	if (m->kind)
+		strbuf_addf(&detail, "kind %s; ", m->kind);
+	if (m->city)
+		strbuf_addf(&detail, "city %s; ", *m->city ? m->city : "none");
+	if (n) {
+		strbuf_addstr(&detail, "countries");
+		add_countries(&detail, &ccs, n);
+		strbuf_addstr(&detail, "; ");
+	}
+	if (detail.len >= 2)
+		strbuf_setlen(&detail, detail.len - 2);
+	else
+		strbuf_addstr(&detail, "no change");
+	rc = audit_append(st, m->actor ? m->actor : audit_cli_actor(),
+			  "mission-update", m->code, detail.buf, m->address, err);
+	goto out;
+dberr:
+	strbuf_addf(err, "cannot change mission '%s': %s", m->code,
+		    store_errmsg(st));
+	rc = HW_EDB;
+out:
 	strbuf_release(&ccs);
 	strbuf_release(&detail);
 	return rc;

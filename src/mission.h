@@ -18,6 +18,7 @@ struct mission_new {
 	const char *countries;  /* "NP" or "NP,BT": ISO 3166-1 alpha-2, comma-separated */
 	const char *city;       /* optional */
 	const char *actor;      /* who, for the audit log (NULL: audit_cli_actor) */
+	const char *address;    /* the client's address for the audit log, or NULL */
 };
 
 /*
@@ -28,6 +29,26 @@ struct mission_new {
  */
 int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		struct strbuf *err);
+
+/*
+ * The same inside the caller's transaction (the API's). An existing code
+ * gives HW_ECONFLICT rather than HW_EINPUT, so that the API can answer
+ * 409. Messages start with the field's name and ": ".
+ */
+int mission_insert(struct store *st, const struct mission_new *m, int64_t *id,
+		   struct strbuf *err);
+
+/*
+ * Change mission m->code inside the caller's transaction: the fields of
+ * `m` that are not NULL (name, kind, city; "" clears the city), and
+ * countries, which replaces the whole jurisdiction (its first country
+ * becomes the mission's seat, as in mission_add). Audited as
+ * "mission-update" on the code, naming what changed. HW_ENOTFOUND if
+ * there is no such mission; HW_EINPUT with a message starting with the
+ * field's name; HW_EDB.
+ */
+int mission_update(struct store *st, const struct mission_new *m,
+		   struct strbuf *err);
 
 /* The `homeward mission` command (add, list). */
 int cmd_mission(int argc, char **argv);

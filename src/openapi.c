@@ -208,3 +208,25 @@ json_t *openapi_document(void)
 			"message", "type", "string", "field", "type", "string", "null");
 	return doc;
 }
+
+int cmd_test_routes(int argc, char **argv)
+{
+	size_t n;
+	const struct route *routes = api_route_table(&n);
+
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = "";
+		printf("%s %s ", routes[i].method, routes[i].pattern);
+		if (routes[i].roles & ROLE_PUBLIC)
+			fputs("public", stdout);
+		for (unsigned b = 1; b < ROLE_PUBLIC; b <<= 1)
+			if (routes[i].roles & b) {
+				printf("%s%s", sep, role_name(b));
+				sep = ",";
+			}
+		putchar('\n');
+	}
+	return HW_OK;
+}

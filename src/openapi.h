@@ -10,4 +10,8 @@
 /* A new reference to the whole document. */
 json_t *openapi_document(void);
 
+/* `homeward test-routes`: every route as "METHOD PATTERN ROLES", one a
+ * line, for the black-box tests (the role x route matrix). */
+int cmd_test_routes(int argc, char **argv);
+
 #endif

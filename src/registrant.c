@@ -831,6 +831,83 @@ void registrant_release(struct registrant *r)
 	clear_values(r);
 }
 
+/*
+ * Check the non-empty, trimmed value `s` of column `c` and append its
+ * normalised form to the registrant's store (*off: where it starts). Dates
+ * also come back in *days and coordinates in *micro (either may be NULL
+ * for the columns that do not use it). Rules between columns are the
+ * caller's. This is the one place a column's rule is written, for the rows
+ * of a file and the single values of the API (reg_check_value) alike.
+ */
+static int check_column(struct registrant *r, size_t c, const char *s,
+			size_t len, size_t *off, int64_t *micro, int32_t *days,
+			struct strbuf *err)
+{
+	int64_t m = 0;
+	int32_t d = REG_NO_DATE;
+	int rc;
+
+	switch (c) {
+	case RC_EXTERNAL_ID:
+	case RC_PARTY_ID:
+		rc = check_id(s, len, err);
+		if (!rc)
+			put(r, off, s, len);
+		return rc;
+	case RC_FAMILY_NAME: case RC_GIVEN_NAME: case RC_NATIVE_NAME:
+	case RC_CITY: case RC_ORGANISATION:
+		put(r, off, s, len);
+		return HW_OK;
+	case RC_SEX:
+		return check_sex(r, off, s, len, err);
+	case RC_DATE_OF_BIRTH:
+		rc = check_date(s, len, DOB_MIN_YEAR, 9999, &d, err);
+		/* A day of slack: it may already be tomorrow where the person
+		 * was born. */
+		if (!rc && d > today() + 1)
+			rc = bad(err, s, len, "is in the future");
+		break;
+	case RC_ARRIVAL:
+	case RC_DEPARTURE:
+		rc = check_date(s, len, DATE_MIN_YEAR, DATE_MAX_YEAR, &d, err);
+		break;
+	case RC_NATIONALITY: case RC_COUNTRY:
+		return check_country(r, off, s, len, err);
+	case RC_PASSPORT_NO:
+		return check_passport(r, off, s, len, err);
+	case RC_PHONE:
+		return check_phone(r, off, s, len, err);
+	case RC_EMAIL:
+		return check_email(r, off, s, len, err);
+	case RC_LANGUAGE:
+		return check_language(r, off, s, len, err);
+	case RC_LAT: case RC_LON:
+		rc = check_coord(s, len, c == RC_LAT ? 90 : 180, &m, err);
+		if (rc)
+			return rc;
+		*off = r->store.len;
+		add_micro(&r->store, m);
+		strbuf_addch(&r->store, '\0');
+		if (micro)
+			*micro = m;
+		return HW_OK;
+	case RC_PURPOSE:
+		return check_purpose(r, off, s, len, err);
+	case RC_NEEDS:
+		return check_needs(r, off, s, len, err);
+	default:
+		assert(!"a column without a check");
+		return HW_EINTERNAL;
+	}
+	/* The dates: stored as given, which is already canonical. */
+	if (rc)
+		return rc;
+	put(r, off, s, len);
+	if (days)
+		*days = d;
+	return HW_OK;
+}
+
 int registrant_parse(struct registrant *r, const struct reg_header *h,
 		     const struct csv_record *rec, int *bad_col,
 		     struct strbuf *err)
@@ -839,6 +916,14 @@ int registrant_parse(struct registrant *r, const struct reg_header *h,
 	int64_t lat_micro = 0, lon_micro = 0;
 	int32_t dob = REG_NO_DATE, arrival = REG_NO_DATE,
 		departure = REG_NO_DATE;
+	/* Where the parsed forms of the columns that have one go. */
+	int64_t *const micro_of[RC_COUNT] = {
+		[RC_LAT] = &lat_micro, [RC_LON] = &lon_micro,
+	};
+	int32_t *const days_of[RC_COUNT] = {
+		[RC_DATE_OF_BIRTH] = &dob, [RC_ARRIVAL] = &arrival,
+		[RC_DEPARTURE] = &departure,
+	};
 	const char *s;
 	size_t len, c;
 	int rc = HW_OK, in;
@@ -890,79 +975,12 @@ int registrant_parse(struct registrant *r, const struct reg_header *h,
 			put(r, &off[c], "", 0);
 			continue;
 		}
-		switch (c) {
-		case RC_EXTERNAL_ID:
-		case RC_PARTY_ID:
-			rc = check_id(s, len, err);
-			if (!rc)
-				put(r, &off[c], s, len);
-			break;
-		case RC_FAMILY_NAME: case RC_GIVEN_NAME: case RC_NATIVE_NAME:
-		case RC_CITY: case RC_ORGANISATION:
-			put(r, &off[c], s, len);
-			break;
-		case RC_SEX:
-			rc = check_sex(r, &off[c], s, len, err);
-			break;
-		case RC_DATE_OF_BIRTH:
-			rc = check_date(s, len, DOB_MIN_YEAR, 9999, &dob, err);
-			/* A day of slack: it may already be tomorrow where the
-			 * person was born. */
-			if (!rc && dob > today() + 1)
-				rc = bad(err, s, len, "is in the future");
-			if (!rc)
-				put(r, &off[c], s, len);
-			break;
-		case RC_ARRIVAL:
-			rc = check_date(s, len, DATE_MIN_YEAR, DATE_MAX_YEAR,
-					&arrival, err);
-			if (!rc)
-				put(r, &off[c], s, len);
-			break;
-		case RC_DEPARTURE:
-			rc = check_date(s, len, DATE_MIN_YEAR, DATE_MAX_YEAR,
-					&departure, err);
-			if (!rc && arrival != REG_NO_DATE && departure < arrival)
-				rc = bad(err, s, len, "is before the arrival "
-					 "date %s", r->store.buf + off[RC_ARRIVAL]);
-			if (!rc)
-				put(r, &off[c], s, len);
-			break;
-		case RC_NATIONALITY: case RC_COUNTRY:
-			rc = check_country(r, &off[c], s, len, err);
-			break;
-		case RC_PASSPORT_NO:
-			rc = check_passport(r, &off[c], s, len, err);
-			break;
-		case RC_PHONE:
-			rc = check_phone(r, &off[c], s, len, err);
-			break;
-		case RC_EMAIL:
-			rc = check_email(r, &off[c], s, len, err);
-			break;
-		case RC_LANGUAGE:
-			rc = check_language(r, &off[c], s, len, err);
-			break;
-		case RC_LAT: case RC_LON: {
-			int64_t *m = c == RC_LAT ? &lat_micro : &lon_micro;
-			size_t start = r->store.len;
-			rc = check_coord(s, len, c == RC_LAT ? 90 : 180, m, err);
-			if (rc)
-				break;
-			add_micro(&r->store, *m);
-			strbuf_addch(&r->store, '\0');
-			off[c] = start;
-			break;
-		}
-		case RC_PURPOSE:
-			rc = check_purpose(r, &off[c], s, len, err);
-			break;
-		case RC_NEEDS:
-			rc = check_needs(r, &off[c], s, len, err);
-			break;
-		default:
-			assert(!"a column without a check");
-		}
+		rc = check_column(r, c, s, len, &off[c], micro_of[c],
+				  days_of[c], err);
+		if (!rc && c == RC_DEPARTURE && arrival != REG_NO_DATE &&
+		    departure < arrival)
+			rc = bad(err, s, len, "is before the arrival date %s",
+				 r->store.buf + off[RC_ARRIVAL]);
 		if (rc)
 			goto out;
 	}
@@ -1091,4 +1109,71 @@ int reg_header_parse(struct reg_header *h, const struct csv_record *rec,
 		}
 	}
 	return HW_OK;
+}
+
+/*
+ * The single values of the API go through the same gate as a file's rows:
+ * trimmed, held to the column's length, checked as text, then by the
+ * column's own rule in check_column(). A scratch registrant gives the
+ * checks the store they write into.
+ */
+int reg_check_value(enum reg_col c, const char *s, size_t len,
+		    struct strbuf *out, struct strbuf *err)
+{
+	struct registrant r;
+	size_t off = 0;
+	int rc;
+
+	assert((unsigned)c < RC_COUNT);
+	if ((rc = refgeo_load(err)))
+		return rc;
+	trim(&s, &len);
+	if (len > col_max[c]) {
+		strbuf_addf(err, "is too long (%zu bytes; at most %u)", len,
+			    (unsigned)col_max[c]);
+		return HW_EINPUT;
+	}
+	if ((rc = check_text(s, len, err)))
+		return rc;
+	if (!len)
+		return HW_OK;
+	registrant_init(&r);
+	rc = check_column(&r, c, s, len, &off, NULL, NULL, err);
+	if (!rc)
+		strbuf_addstr(out, r.store.buf + off);
+	registrant_release(&r);
+	return rc;
+}
+
+int reg_check_text(const char *s, size_t len, size_t max, struct strbuf *out,
+		   struct strbuf *err)
+{
+	int rc;
+
+	trim(&s, &len);
+	if (len > max) {
+		strbuf_addf(err, "is too long (%zu bytes; at most %zu)", len, max);
+		return HW_EINPUT;
+	}
+	if ((rc = check_text(s, len, err)))
+		return rc;
+	strbuf_add(out, s, len);
+	return HW_OK;
+}
+
+uint32_t reg_needs_bits(const char *canonical)
+{
+	const char *p = canonical ? canonical : "";
+	uint32_t bits = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, ";");
+		for (size_t i = 0; i < reg_needs_count; i++)
+			if (strlen(reg_needs[i]) == n && !memcmp(reg_needs[i], p, n))
+				bits |= (uint32_t)1 << i;
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+	return bits;
 }

@@ -114,6 +114,34 @@ int reg_parse_date(const char *s, size_t len, int32_t *days);
  * letters and digits. */
 int reg_normalise_passport(const char *s, struct strbuf *out);
 
+/*
+ * Validate and normalise one value of column `c` on its own, by the very
+ * rule registrant_parse() applies to that column of a row: spaces trimmed,
+ * the column's length limit, UTF-8 text without control characters, then
+ * the column's syntax (countries and passports upper-cased, phones to
+ * E.164, e-mail domains lower-cased, needs as a ';'-separated list in
+ * canonical order...). For the HTTP API, so that a value means the same
+ * whichever way it came in. Appends the normalised value to `out`, nothing
+ * for an empty one (whether a value is required is the caller's rule).
+ * HW_EINPUT with the reason in `err`, worded as registrant_parse() words
+ * it ("'XX' is not an ISO 3166-1 alpha-2 country code (e.g. FR)"). Rules
+ * between columns (departure after arrival, a point in its country, a name
+ * required) are the caller's. Thread-safe.
+ */
+int reg_check_value(enum reg_col c, const char *s, size_t len,
+		    struct strbuf *out, struct strbuf *err);
+
+/*
+ * The same for free text no column describes (a relation, a messaging
+ * handle): trimmed, at most `max` bytes, UTF-8 without control characters.
+ */
+int reg_check_text(const char *s, size_t len, size_t max, struct strbuf *out,
+		   struct strbuf *err);
+
+/* The needs of a canonical needs value ("medical;wheelchair") as a bit
+ * set, bit i for reg_needs[i]; NULL or "" is 0. */
+uint32_t reg_needs_bits(const char *canonical);
+
 /* The list of known needs, canonical order (for gen and validation). */
 extern const char *const reg_needs[];
 extern const size_t reg_needs_count;

@@ -21,6 +21,11 @@ static bool match_one(const char *pattern, char *copy, const char *path,
 	const char *p = pattern, *s = path;
 	int np = 0;
 
+	if (strcmp(pattern, "/") == 0) {
+		*nparams = 0;
+		return strcmp(path, "/") == 0;
+	}
+
 	while (*p && *s) {
 		if (*p != '/' || *s != '/')
 			return false;
@@ -223,8 +228,13 @@ int route_check_body(const json_t *body, const struct api_field *fields,
 			set_field(field, fieldlen, key);
 			return HW_EINPUT;
 		}
-		if (json_is_null(v) && !f->required)
-			continue;
+		if (json_is_null(v)) {
+			if (!f->required)
+				continue;
+			strbuf_addf(err, "field '%s' is required", f->name);
+			set_field(field, fieldlen, f->name);
+			return HW_EINPUT;
+		}
 		if (!type_ok(v, f, err)) {
 			set_field(field, fieldlen, f->name);
 			return HW_EINPUT;

@@ -108,3 +108,91 @@ int scope_jurisdiction(struct api_req *r, char (**codes)[3], size_t *n,
 	}
 	return HW_OK;
 }
+
+void scope_users(const struct principal *who, struct scope *s)
+{
+	switch (who->role) {
+	case ROLE_HQ:
+	case ROLE_AUDITOR:
+		s->sql = "(? IS NOT NULL)";
+		s->arg = 1;
+		break;
+	case ROLE_MISSION_HEAD:
+		s->sql = "app_user.mission_id = ?";
+		s->arg = who->mission_id;
+		break;
+	default:
+		s->sql = "(? IS NULL)";
+		s->arg = 1;
+		break;
+	}
+}
+
+int scope_user_visible(struct api_req *r, int64_t id)
+{
+	struct scope sc;
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *s;
+	int rc;
+
+	scope_users(&r->who, &sc);
+	strbuf_addf(&sql, "SELECT 1 FROM app_user WHERE app_user.id = ? AND %s", sc.sql);
+	rc = store_prepare(r->db->st, sql.buf, &s);
+	strbuf_release(&sql);
+	if (rc) {
+		strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+		return rc;
+	}
+	store_bind_int64(s, 1, id);
+	store_bind_int64(s, 2, sc.arg);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
+		return HW_OK;
+	if (rc == STORE_DONE)
+		return api_fail(r, 404, "not_found", NULL, "no user %lld",
+				(long long)id);
+	strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+	return rc;
+}
+
+int scope_user_grant(struct api_req *r, const char *role, const char *mission)
+{
+	struct store_stmt *s;
+	bool own = false;
+	int rc;
+
+	if (r->who.role == ROLE_HQ)
+		return HW_OK;
+	if (r->who.role != ROLE_MISSION_HEAD)
+		return api_fail(r, 403, "forbidden", NULL,
+				"the role '%s' manages no accounts", role_name(r->who.role));
+	if (!role || (strcmp(role, "officer") && strcmp(role, "mission-head")))
+		return api_fail(r, 403, "forbidden", "role",
+				"a mission head gives only the roles officer and "
+				"mission-head, not '%s'", role ? role : "");
+	if (mission && *mission) {
+		rc = store_prepare(r->db->st, "SELECT 1 FROM mission WHERE id = ? "
+				   "AND code = ?", &s);
+		if (rc) {
+			strbuf_addf(&r->err, "cannot check access: %s",
+				    store_errmsg(r->db->st));
+			return rc;
+		}
+		store_bind_int64(s, 1, r->who.mission_id);
+		store_bind_str(s, 2, mission);
+		rc = store_step(s);
+		store_reset(s);
+		if (rc < 0) {
+			strbuf_addf(&r->err, "cannot check access: %s",
+				    store_errmsg(r->db->st));
+			return rc;
+		}
+		own = rc == STORE_ROW;
+	}
+	if (!own)
+		return api_fail(r, 403, "forbidden", "mission",
+				"a mission head manages the accounts of its own "
+				"mission only, not of '%s'", mission ? mission : "");
+	return HW_OK;
+}

@@ -51,4 +51,27 @@ int scope_person_visible(struct api_req *r, int64_t id);
 int scope_jurisdiction(struct api_req *r, char (**codes)[3], size_t *n,
 		       bool *restricted);
 
+/*
+ * Users, by the same idea: hq and auditors see every account, a mission
+ * head the accounts of its own mission, everyone else none (officers and
+ * citizens manage no accounts). A predicate on a row of `app_user` (named
+ * or aliased `app_user`) with one `?`, to bind to `arg`.
+ */
+void scope_users(const struct principal *who, struct scope *s);
+
+/*
+ * HW_OK if the request's principal may see user `id`; otherwise the
+ * request fails with 404 and HW_ENOTFOUND comes back. HW_EDB.
+ */
+int scope_user_visible(struct api_req *r, int64_t id);
+
+/*
+ * Whether the principal may give an account role `role` in mission
+ * `mission` (a code, or NULL / "" for none), creating it or changing it:
+ * hq any role; a mission head only officer or mission-head of its own
+ * mission. HW_OK, or the request fails with 403 (field "role" or
+ * "mission") and HW_EINPUT comes back. HW_EDB.
+ */
+int scope_user_grant(struct api_req *r, const char *role, const char *mission);
+
 #endif

@@ -67,15 +67,110 @@ static int64_t mission_id(struct store *st, const char *code)
 	return rc < 0 ? HW_EDB : id;
 }
 
-int user_add(struct store *st, const struct user_new *u, int64_t *id,
-	     struct strbuf *err)
+/* The role's index in user_roles, or -1. */
+static int role_index(const char *role)
 {
-	char hash[crypto_pwhash_STRBYTES], now[32];
+	for (size_t i = 0; role && i < user_roles_count; i++)
+		if (!strcmp(role, user_roles[i]))
+			return (int)i;
+	return -1;
+}
+
+static bool valid_password(const char *pw)
+{
+	return pw && strlen(pw) >= PASSWORD_MIN && strlen(pw) <= PASSWORD_MAX;
+}
+
+/* The role and mission of a user must agree: a mission for officers and
+ * mission heads, none for the others. */
+static int check_role_mission(const char *role, const char *mission,
+			      struct strbuf *err)
+{
+	bool has = mission && *mission;
+
+	if (role_needs_mission(role) && !has) {
+		strbuf_addf(err, "mission: an %s belongs to a mission: give "
+			    "--mission CODE", role);
+		return HW_EINPUT;
+	}
+	if (!role_needs_mission(role) && has) {
+		strbuf_addf(err, "mission: a user with role %s has no mission",
+			    role);
+		return HW_EINPUT;
+	}
+	return HW_OK;
+}
+
+/* The mission's id into *id, or a message naming the field. */
+static int find_mission(struct store *st, const char *code, int64_t *id,
+			struct strbuf *err)
+{
+	*id = mission_id(st, code);
+	if (*id < 0) {
+		strbuf_addf(err, "cannot look up mission '%s': %s", code,
+			    store_errmsg(st));
+		return HW_EDB;
+	}
+	if (!*id) {
+		strbuf_addf(err, "mission: '%s' does not exist (see "
+			    "'homeward mission list')", code);
+		return HW_EINPUT;
+	}
+	return HW_OK;
+}
+
+static int hash_password(const char *pw, char hash[crypto_pwhash_STRBYTES],
+			 struct strbuf *err)
+{
+	if (sodium_init() < 0 ||
+	    crypto_pwhash_str(hash, pw, strlen(pw),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
+		strbuf_addstr(err, "cannot hash the password (out of memory?)");
+		return HW_EINTERNAL;
+	}
+	return HW_OK;
+}
+
+/* A person_id for a new citizen account: the person exists and has no
+ * account yet. */
+static int check_person(struct store *st, int64_t person_id, struct strbuf *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (store_prepare(st, "SELECT (SELECT count(*) FROM app_user WHERE "
+			  "person_id = person.id) FROM person WHERE id = ?", &s))
+		goto dberr;
+	store_bind_int64(s, 1, person_id);
+	rc = store_step(s);
+	if (rc == STORE_ROW && store_col_int64(s, 0) > 0) {
+		store_reset(s);
+		strbuf_addf(err, "person_id: person %" PRId64 " has an account "
+			    "already", person_id);
+		return HW_ECONFLICT;
+	}
+	store_reset(s);
+	if (rc == STORE_DONE) {
+		strbuf_addf(err, "person_id: there is no person %" PRId64,
+			    person_id);
+		return HW_EINPUT;
+	}
+	if (rc == STORE_ROW)
+		return HW_OK;
+dberr:
+	strbuf_addf(err, "cannot look up person %" PRId64 ": %s", person_id,
+		    store_errmsg(st));
+	return HW_EDB;
+}
+
+int user_insert(struct store *st, const struct user_new *u, int64_t *id,
+		struct strbuf *err)
+{
+	char hash[crypto_pwhash_STRBYTES] = "", now[32];
 	struct strbuf detail = STRBUF_INIT;
 	struct store_stmt *s;
 	int64_t mid = 0;
-	bool in_tx = false;
-	size_t i;
 	int rc = HW_EINPUT;
 
 	if (!u->login || !valid_login(u->login)) {
@@ -83,95 +178,271 @@ int user_add(struct store *st, const struct user_new *u, int64_t *id,
 			    "0-9, '.', '_', '-', '@')", u->login ? u->login : "");
 		goto out;
 	}
-	for (i = 0; u->role && i < user_roles_count; i++)
-		if (!strcmp(u->role, user_roles[i]))
-			break;
-	if (!u->role || i == user_roles_count) {
+	if (role_index(u->role) < 0) {
 		strbuf_addf(err, "role: '%s' is not one of citizen, officer, "
 			    "mission-head, hq, auditor", u->role ? u->role : "");
 		goto out;
 	}
-	if (role_needs_mission(u->role) && !(u->mission && *u->mission)) {
-		strbuf_addf(err, "mission: an %s belongs to a mission: give "
-			    "--mission CODE", u->role);
+	if ((rc = check_role_mission(u->role, u->mission, err)))
+		goto out;
+	rc = HW_EINPUT;
+	if (u->person_id && strcmp(u->role, "citizen")) {
+		strbuf_addf(err, "person_id: only a citizen's account belongs to "
+			    "a person, not a user with role %s", u->role);
 		goto out;
 	}
-	if (!role_needs_mission(u->role) && u->mission && *u->mission) {
-		strbuf_addf(err, "mission: a user with role %s has no mission",
-			    u->role);
-		goto out;
-	}
-	if (!u->password || strlen(u->password) < PASSWORD_MIN ||
-	    strlen(u->password) > PASSWORD_MAX) {
+	if (!valid_password(u->password)) {
 		strbuf_addf(err, "password: %d to %d characters are needed",
 			    PASSWORD_MIN, PASSWORD_MAX);
 		goto out;
 	}
-	if (sodium_init() < 0 ||
-	    crypto_pwhash_str(hash, u->password, strlen(u->password),
-			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
-		strbuf_addstr(err, "cannot hash the password (out of memory?)");
-		rc = HW_EINTERNAL;
+	if (role_needs_mission(u->role) &&
+	    (rc = find_mission(st, u->mission, &mid, err)))
 		goto out;
-	}
+	if (u->person_id && (rc = check_person(st, u->person_id, err)))
+		goto out;
+	if ((rc = hash_password(u->password, hash, err)))
+		goto out;
 	utc_now(now, sizeof(now));
 
-	if (store_begin(st))
-		goto dberr;
-	in_tx = true;
-	if (role_needs_mission(u->role)) {
-		mid = mission_id(st, u->mission);
-		if (mid < 0)
-			goto dberr;
-		if (!mid) {
-			strbuf_addf(err, "mission: '%s' does not exist (see "
-				    "'homeward mission list')", u->mission);
-			rc = HW_EINPUT;
-			goto out;
-		}
-	}
 	if (store_prepare(st, "INSERT INTO app_user(login, password_hash, role, "
-			  "mission_id, created_at, updated_at) VALUES "
-			  "(?, ?, ?, ?, ?6, ?6) RETURNING id", &s))
+			  "mission_id, person_id, created_at, updated_at) VALUES "
+			  "(?, ?, ?, ?, ?, ?, ?) RETURNING id", &s))
 		goto dberr;
 	store_bind_str(s, 1, u->login);
 	store_bind_str(s, 2, hash);
 	store_bind_str(s, 3, u->role);
 	if (mid)
 		store_bind_int64(s, 4, mid);
+	if (u->person_id)
+		store_bind_int64(s, 5, u->person_id);
 	store_bind_str(s, 6, now);
+	store_bind_str(s, 7, now);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*id = store_col_int64(s, 0);
 	store_reset(s);
 	if (rc == HW_ECONFLICT) {
 		strbuf_addf(err, "login: '%s' is taken", u->login);
-		rc = HW_EINPUT;
 		goto out;
 	}
 	if (rc != STORE_ROW)
 		goto dberr;
 	strbuf_addf(&detail, "role %s%s%s", u->role, mid ? ", mission " : "",
 		    mid ? u->mission : "");
+	if (u->person_id)
+		strbuf_addf(&detail, ", person %" PRId64, u->person_id);
 	rc = audit_append(st, u->actor ? u->actor : audit_cli_actor(),
-			  "user-add", u->login, detail.buf, NULL, err);
-	if (rc)
-		goto out;
-	if (store_commit(st))
-		goto dberr;
-	in_tx = false;
-	rc = HW_OK;
+			  "user-add", u->login, detail.buf, u->address, err);
 	goto out;
 dberr:
 	strbuf_addf(err, "cannot add user '%s': %s", u->login, store_errmsg(st));
 	rc = HW_EDB;
 out:
-	if (in_tx)
-		store_rollback(st);
 	sodium_memzero(hash, sizeof(hash));
 	strbuf_release(&detail);
 	return rc;
+}
+
+int user_add(struct store *st, const struct user_new *u, int64_t *id,
+	     struct strbuf *err)
+{
+	int rc;
+
+	if (store_begin(st)) {
+		strbuf_addf(err, "cannot add user '%s': %s",
+			    u->login ? u->login : "", store_errmsg(st));
+		return HW_EDB;
+	}
+	rc = user_insert(st, u, id, err);
+	if (rc == HW_OK && store_commit(st)) {
+		strbuf_addf(err, "cannot add user '%s': %s", u->login,
+			    store_errmsg(st));
+		rc = HW_EDB;
+	}
+	if (rc)
+		store_rollback(st);
+	/* On the command line a taken login is bad input like any other. */
+	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
+}
+
+int user_end_sessions(struct store *st, int64_t id, int64_t keep)
+{
+	struct store_stmt *s;
+
+	if (store_prepare(st, "DELETE FROM session WHERE user_id = ? AND id <> ?", &s))
+		return HW_EDB;
+	store_bind_int64(s, 1, id);
+	store_bind_int64(s, 2, keep);
+	return store_run(s) ? HW_EDB : HW_OK;
+}
+
+/* The current role, mission code and disabled flag of user `id`. */
+struct user_row {
+	char role[16];
+	char mission[32];
+	bool disabled;
+};
+
+static int user_read(struct store *st, int64_t id, struct user_row *row)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (store_prepare(st, "SELECT u.role, m.code, u.disabled FROM app_user u "
+			  "LEFT JOIN mission m ON m.id = u.mission_id WHERE u.id = ?", &s))
+		return HW_EDB;
+	store_bind_int64(s, 1, id);
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		const char *v = store_col_text(s, 0, NULL);
+		snprintf(row->role, sizeof(row->role), "%s", v ? v : "");
+		v = store_col_text(s, 1, NULL);
+		snprintf(row->mission, sizeof(row->mission), "%s", v ? v : "");
+		row->disabled = store_col_int64(s, 2) != 0;
+	}
+	store_reset(s);
+	if (rc == STORE_DONE)
+		return HW_ENOTFOUND;
+	return rc == STORE_ROW ? HW_OK : HW_EDB;
+}
+
+int user_update(struct store *st, int64_t id, const struct user_change *c,
+		struct strbuf *err)
+{
+	char hash[crypto_pwhash_STRBYTES] = "", now[32], object[32];
+	struct strbuf detail = STRBUF_INIT;
+	struct user_row old;
+	const char *role, *mission;
+	struct store_stmt *s;
+	int64_t mid = 0;
+	int disabled;
+	int rc;
+
+	rc = user_read(st, id, &old);
+	if (rc == HW_ENOTFOUND) {
+		strbuf_addf(err, "there is no user %" PRId64, id);
+		goto out;
+	}
+	if (rc)
+		goto dberr;
+	role = c->role ? c->role : old.role;
+	mission = c->mission ? c->mission : old.mission;
+	/* A role change that drops the mission need not say so. */
+	if (c->role && !c->mission && !role_needs_mission(role))
+		mission = "";
+	disabled = c->disabled >= 0 ? c->disabled : old.disabled;
+	rc = HW_EINPUT;
+	if (role_index(role) < 0) {
+		strbuf_addf(err, "role: '%s' is not one of citizen, officer, "
+			    "mission-head, hq, auditor", role);
+		goto out;
+	}
+	if (c->role && strcmp(role, old.role) &&
+	    (!strcmp(role, "citizen") || !strcmp(old.role, "citizen"))) {
+		strbuf_addstr(err, "role: a citizen's account stays a citizen's, "
+			      "and staff accounts never become one");
+		goto out;
+	}
+	if ((rc = check_role_mission(role, mission, err)))
+		goto out;
+	if (c->password && !valid_password(c->password)) {
+		strbuf_addf(err, "password: %d to %d characters are needed",
+			    PASSWORD_MIN, PASSWORD_MAX);
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if (*mission && (rc = find_mission(st, mission, &mid, err)))
+		goto out;
+	if (c->password && (rc = hash_password(c->password, hash, err)))
+		goto out;
+	utc_now(now, sizeof(now));
+
+	if (store_prepare(st, "UPDATE app_user SET role = ?, mission_id = ?, "
+			  "disabled = ?, password_hash = coalesce(?, password_hash), "
+			  "updated_at = ? WHERE id = ?", &s))
+		goto dberr;
+	store_bind_str(s, 1, role);
+	if (mid)
+		store_bind_int64(s, 2, mid);
+	store_bind_int64(s, 3, disabled);
+	store_bind_str(s, 4, c->password ? hash : NULL);
+	store_bind_str(s, 5, now);
+	store_bind_int64(s, 6, id);
+	if (store_run(s))
+		goto dberr;
+	if ((c->password || (disabled && !old.disabled)) &&
+	    user_end_sessions(st, id, c->keep_session))
+		goto dberr;
+
+	/* What changed, never the password itself. */
+	if (strcmp(role, old.role))
+		strbuf_addf(&detail, "role %s -> %s; ", old.role, role);
+	if (strcmp(mission, old.mission))
+		strbuf_addf(&detail, "mission %s -> %s; ",
+			    *old.mission ? old.mission : "none",
+			    *mission ? mission : "none");
+	if (disabled != old.disabled)
+		strbuf_addstr(&detail, disabled ? "disabled; " : "enabled; ");
+	if (c->password)
+		strbuf_addstr(&detail, "password changed; ");
+	if (detail.len >= 2)
+		strbuf_setlen(&detail, detail.len - 2);
+	else
+		strbuf_addstr(&detail, "no change");
+	snprintf(object, sizeof(object), "user:%" PRId64, id);
+	rc = audit_append(st, c->actor ? c->actor : audit_cli_actor(),
+			  "user-update", object, detail.buf, c->address, err);
+	goto out;
+dberr:
+	strbuf_addf(err, "cannot change user %" PRId64 ": %s", id,
+		    store_errmsg(st));
+	rc = HW_EDB;
+out:
+	sodium_memzero(hash, sizeof(hash));
+	strbuf_release(&detail);
+	return rc;
+}
+
+int user_remove(struct store *st, int64_t id, bool purge, const char *actor,
+		const char *address, struct strbuf *err)
+{
+	struct store_stmt *s;
+	struct user_row old;
+	char now[32], object[32];
+	int rc;
+
+	rc = user_read(st, id, &old);
+	if (rc == HW_ENOTFOUND) {
+		strbuf_addf(err, "there is no user %" PRId64, id);
+		return rc;
+	}
+	if (rc)
+		goto dberr;
+	if (user_end_sessions(st, id, 0))
+		goto dberr;
+	utc_now(now, sizeof(now));
+	if (purge) {
+		if (store_prepare(st, "DELETE FROM app_user WHERE id = ?", &s))
+			goto dberr;
+		store_bind_int64(s, 1, id);
+	} else {
+		if (store_prepare(st, "UPDATE app_user SET disabled = 1, "
+				  "updated_at = ? WHERE id = ?", &s))
+			goto dberr;
+		store_bind_str(s, 1, now);
+		store_bind_int64(s, 2, id);
+	}
+	if (store_run(s))
+		goto dberr;
+	snprintf(object, sizeof(object), "user:%" PRId64, id);
+	return audit_append(st, actor ? actor : audit_cli_actor(),
+			    purge ? "user-delete" : "user-disable", object,
+			    NULL, address, err);
+dberr:
+	strbuf_addf(err, "cannot remove user %" PRId64 ": %s", id,
+		    store_errmsg(st));
+	return HW_EDB;
 }
 
 /* A hash to verify against when the login is unknown, so that the answer
@@ -366,4 +637,104 @@ out:
 	strbuf_release(&pw);
 	db_release(&db);
 	return rc;
+}
+
+/* The columns of a user_info, after "SELECT "; user_info_row reads them. */
+#define USER_INFO_COLS "app_user.id, app_user.login, app_user.role, m.code, " \
+	"app_user.person_id, app_user.disabled, app_user.created_at, app_user.updated_at"
+
+static void user_info_row(struct store_stmt *s, struct user_info *u)
+{
+	const char *v;
+
+	u->id = store_col_int64(s, 0);
+	v = store_col_text(s, 1, NULL);
+	snprintf(u->login, sizeof(u->login), "%s", v ? v : "");
+	v = store_col_text(s, 2, NULL);
+	snprintf(u->role, sizeof(u->role), "%s", v ? v : "");
+	v = store_col_text(s, 3, NULL);
+	snprintf(u->mission, sizeof(u->mission), "%s", v ? v : "");
+	u->person_id = store_col_null(s, 4) ? 0 : store_col_int64(s, 4);
+	u->disabled = store_col_int64(s, 5) != 0;
+	v = store_col_text(s, 6, NULL);
+	snprintf(u->created_at, sizeof(u->created_at), "%s", v ? v : "");
+	v = store_col_text(s, 7, NULL);
+	snprintf(u->updated_at, sizeof(u->updated_at), "%s", v ? v : "");
+}
+
+int user_get(struct store *st, int64_t id, struct user_info *u)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (store_prepare(st, "SELECT " USER_INFO_COLS " FROM app_user "
+			  "LEFT JOIN mission m ON m.id = app_user.mission_id "
+			  "WHERE app_user.id = ?", &s))
+		return HW_EDB;
+	store_bind_int64(s, 1, id);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		user_info_row(s, u);
+	store_reset(s);
+	if (rc == STORE_DONE)
+		return HW_ENOTFOUND;
+	return rc == STORE_ROW ? HW_OK : HW_EDB;
+}
+
+json_t *user_info_json(const struct user_info *u)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(u->id));
+	json_object_set_new(o, "login", json_string(u->login));
+	json_object_set_new(o, "role", json_string(u->role));
+	json_object_set_new(o, "mission", u->mission[0] ? json_string(u->mission)
+			    : json_null());
+	json_object_set_new(o, "person_id", u->person_id ? json_integer(u->person_id)
+			    : json_null());
+	json_object_set_new(o, "disabled", json_boolean(u->disabled));
+	json_object_set_new(o, "created_at", json_string(u->created_at));
+	json_object_set_new(o, "updated_at", json_string(u->updated_at));
+	return o;
+}
+
+int user_list(struct store *st, const char *scope_sql, int64_t scope_arg,
+	      const char *role, const char *mission, int64_t after,
+	      int64_t limit, struct user_info **out, size_t *n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *s;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	strbuf_addf(&sql, "SELECT " USER_INFO_COLS " FROM app_user "
+		    "LEFT JOIN mission m ON m.id = app_user.mission_id "
+		    "WHERE app_user.id > ? AND (? IS NULL OR app_user.role = ?) "
+		    "AND (? IS NULL OR m.code = ?) AND %s "
+		    "ORDER BY app_user.id LIMIT ?", scope_sql);
+	rc = store_prepare(st, sql.buf, &s);
+	strbuf_release(&sql);
+	if (rc)
+		return HW_EDB;
+	store_bind_int64(s, 1, after);
+	store_bind_str(s, 2, role);
+	store_bind_str(s, 3, role);
+	store_bind_str(s, 4, mission);
+	store_bind_str(s, 5, mission);
+	store_bind_int64(s, 6, scope_arg);
+	store_bind_int64(s, 7, limit);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		user_info_row(s, &(*out)[(*n)++]);
+	}
+	store_reset(s);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return HW_EDB;
+	}
+	return HW_OK;
 }

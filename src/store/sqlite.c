@@ -4,8 +4,11 @@
  * One connection per struct. Opened in WAL mode with foreign keys on, a busy
  * timeout and synchronous=NORMAL: in WAL mode a committed transaction is in
  * the log before COMMIT returns, so it survives the process being killed;
- * only a power loss can take back the last few commits. Prepared statements
- * live in a small hash table keyed by their SQL text.
+ * only a power loss can take back the last few commits. secure_delete=FAST
+ * zeroes deleted rows in the pages a delete writes anyway, so an erased
+ * person's data does not linger in free space (the WAL keeps it until the
+ * next checkpoint). Prepared statements live in a small hash table keyed
+ * by their SQL text.
  */
 #include "homeward.h"
 #include "store_int.h"
@@ -121,7 +124,8 @@ static int sqlite_open(const char *path, unsigned flags, struct store **out,
 	rc = sqlite3_exec(c->db, (flags & STORE_READONLY)
 			  ? "PRAGMA foreign_keys=ON; SELECT count(*) FROM sqlite_schema;"
 			  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			    "PRAGMA foreign_keys=ON; SELECT count(*) FROM sqlite_schema;",
+			    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=FAST;"
+			    "SELECT count(*) FROM sqlite_schema;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		strbuf_addf(err, "cannot use database '%s': %s", path,

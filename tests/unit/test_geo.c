@@ -134,12 +134,28 @@ static bool area_has(const struct geoarea *a, double lat, double lon)
 	return false;
 }
 
+/* The engine's country index of a code (refgeo's index + 1), 0 if none. */
+static size_t country_bit(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code[0] && i < refgeo_country_count(); i++)
+		if (!strcmp(refgeo_country_at(i)->code, code))
+			return i + 1;
+	return 0;
+}
+
 static bool passes(const struct geo_presence *p, const struct geo_filter *f)
 {
 	if (f->on != GEO_ANY_DAY && (p->arrival > f->on || p->departure < f->on))
 		return false;
 	if (f->organisation && p->organisation != f->organisation)
 		return false;
+	if (f->in_countries) {
+		size_t b = country_bit(p->country);
+		if (!b || !(f->countries[b / 8] & (1u << (b % 8))))
+			return false;
+	}
 	return true;
 }
 
@@ -337,8 +353,8 @@ static void test_polygons(void **state)
 	static const char *const fixed[] = {
 		/* A box on the antimeridian, uncut, and the same cut in two. */
 		"{\"type\":\"Polygon\",\"coordinates\":[[[170,-25],[190,-25],[190,-10],[170,-10],[170,-25]]]}",
-		"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[170,-25],[180,-25],[180,-10],[170,-10],[170,-25]]],"
-		"[[[-180,-25],[-170,-25],[-170,-10],[-180,-10],[-180,-25]]]]}",
+		("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[170,-25],[180,-25],[180,-10],[170,-10],[170,-25]]],"
+		 "[[[-180,-25],[-170,-25],[-170,-10],[-180,-10],[-180,-25]]]]}"),
 		/* A cap around the north pole, and one touching the south pole. */
 		"{\"type\":\"Polygon\",\"coordinates\":[[[-180,85],[180,85],[180,90],[-180,90],[-180,85]]]}",
 		"{\"type\":\"Polygon\",\"coordinates\":[[[0,-90],[150,-90],[150,-80],[0,-80],[0,-90]]]}",
@@ -573,6 +589,142 @@ static void test_assign_places(void **state)
 	geo_free(g);
 }
 
+/* The jurisdiction filter, in every query path. */
+static void test_country_filter(void **state)
+{
+	static const char fr[][3] = { "FR" }, both[][3] = { "FR", "JP" },
+			  bad[][3] = { "XX", "FR" };
+	struct geo_filter any = { .on = GEO_ANY_DAY }, f = any, none = any,
+			  on = { .on = 20050 };
+	struct strbuf err = STRBUF_INIT;
+	size_t nc = refgeo_country_count(), i, n, ncells;
+	uint64_t *counts = xcalloc(nc + 1, sizeof(*counts)), total = 0, cnt;
+	struct geo_cell_count *cells;
+	struct geo_assignment *as;
+	struct geo_near near[5];
+	struct geo_place place = { 48.85, 2.35 };
+	struct geoarea a;
+	struct geo *g;
+	(void)state;
+
+	make_points();
+	g = engine();
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 48.85, 2.35, 600, NULL);
+	geoarea_add_circle(&a, -17.8, -179.9, 800, NULL);
+	assert_int_equal(geo_filter_set_countries(&f, fr, 1, &err), HW_OK);
+	check(g, &a, &f, NULL, "circles, FR only");
+	assert_int_equal(geo_filter_set_countries(&on, both, 2, &err), HW_OK);
+	check(g, &a, &on, NULL, "circles on a date, FR and JP");
+	assert_int_equal(geo_filter_set_countries(&none, NULL, 0, &err), HW_OK);
+	assert_int_equal(geo_count(g, &a, &none, &cnt, &err), HW_OK);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(geo_count(g, NULL, &none, &cnt, &err), HW_OK);
+	assert_int_equal(cnt, 0);
+	/* An unknown code is refused, and the filter fails closed. */
+	{
+		struct geo_filter b = any;
+		assert_int_equal(geo_filter_set_countries(&b, bad, 2, &err), HW_EINPUT);
+		assert_non_null(strstr(err.buf, "'XX'"));
+		check(g, &a, &b, NULL, "FR after a bad code");
+	}
+
+	/* Aggregates see only FR. */
+	assert_int_equal(geo_count_by_country(g, NULL, &f, counts, &err), HW_OK);
+	for (i = 0; i <= nc; i++)
+		if (i == nc || strcmp(refgeo_country_at(i)->code, "FR"))
+			assert_int_equal(counts[i], 0);
+		else
+			assert_int_equal(counts[i], NPTS / 2);
+	assert_int_equal(geo_count_by_cell(g, &a, &f, 5, &cells, &ncells, &err), HW_OK);
+	for (i = 0; i < ncells; i++)
+		total += cells[i].count;
+	free(cells);
+	assert_int_equal(geo_count(g, &a, &f, &cnt, &err), HW_OK);
+	assert_true(cnt > 0 && total >= cnt);
+
+	/* Nearest and assignments: FR persons only (odd i, even person). */
+	assert_int_equal(geo_nearest(g, 35.68, 139.7, 5, &f, near, &n, &err), HW_OK);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++)
+		assert_int_equal(near[i].person % 2, 0);
+	assert_int_equal(geo_assign_places(g, &a, &f, &place, 1, &as, &n, &err), HW_OK);
+	assert_int_equal(n, cnt);
+	for (i = 0; i < n; i++)
+		assert_int_equal(as[i].person % 2, 0);
+	free(as);
+
+	/* The matching presences themselves: each entry once, sorted. */
+	{
+		struct geo_presence *ps;
+		size_t want = 0, k;
+		assert_int_equal(geo_query_presences(g, &a, &f, &ps, &n, &err), HW_OK);
+		for (k = 0; k < npts; k++)
+			if (passes(&pts[k], &f) && area_has(&a, pts[k].lat, pts[k].lon))
+				want++;
+		assert_int_equal(n, want);
+		for (k = 0; k < n; k++) {
+			assert_string_equal(ps[k].country, "FR");
+			if (k)
+				assert_true(ps[k].person >= ps[k - 1].person);
+		}
+		free(ps);
+	}
+	geoarea_release(&a);
+	free(counts);
+	strbuf_release(&err);
+	geo_free(g);
+}
+
+/* A person and a presence added after the load, beyond its arrays. */
+static void test_late_person(void **state)
+{
+	struct geo_presence p = { 0 };
+	struct geo_person who = { 0 };
+	struct geo_filter f = { .on = GEO_ANY_DAY };
+	struct strbuf err = STRBUF_INIT;
+	struct geo_result r = { 0 };
+	struct geoarea a;
+	struct geo *g;
+	(void)state;
+
+	make_points();
+	g = engine();
+	p.person = 3000000;
+	p.lat = 27.7172;
+	p.lon = 85.324;
+	p.arrival = GEO_OPEN_START;
+	p.departure = GEO_OPEN_END;
+	memcpy(p.country, "NP", 2);
+	assert_int_equal(geo_add(g, &p), HW_OK);
+	who.person = p.person;
+	memcpy(who.nationality, "IN", 2);
+	who.needs = 4;
+	geo_set_person(g, &who);
+	geoarea_init(&a);
+	geoarea_add_circle(&a, 27.7, 85.3, 20, NULL);
+	memcpy(f.nationality, "IN", 2);
+	f.needs = 4;
+	assert_int_equal(geo_query(g, &a, &f, &r, &err), HW_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.persons[0], 3000000);
+	geo_result_release(&r);
+	f.needs = 8;
+	assert_int_equal(geo_query(g, &a, &f, &r, &err), HW_OK);
+	assert_int_equal(r.n, 0);
+	geo_result_release(&r);
+	assert_int_equal(geo_remove(g, &p), HW_OK);
+	f.needs = 0;
+	assert_int_equal(geo_query(g, &a, &f, &r, &err), HW_OK);
+	assert_int_equal(r.n, 0);
+	p.person = 0;
+	assert_int_equal(geo_add(g, &p), HW_EINPUT);
+	geo_result_release(&r);
+	geoarea_release(&a);
+	strbuf_release(&err);
+	geo_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +736,8 @@ int main(void)
 		cmocka_unit_test(test_aggregates),
 		cmocka_unit_test(test_nearest),
 		cmocka_unit_test(test_assign_places),
+		cmocka_unit_test(test_country_filter),
+		cmocka_unit_test(test_late_person),
 	};
 	return cmocka_run_group_tests(tests, NULL, free_countries);
 }

@@ -16,7 +16,8 @@ static struct db db;
 static int setup(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct mission_new m = { "EMB-NP", "Embassy in Kathmandu", NULL, "NP", NULL, NULL };
+	struct mission_new m = { .code = "EMB-NP", .name = "Embassy in Kathmandu",
+				  .countries = "NP" };
 	int64_t id;
 	bool created;
 	(void)state;
@@ -42,7 +43,8 @@ static int teardown(void **state)
 static int add(const char *login, const char *role, const char *mission,
 	       const char *password, struct strbuf *err)
 {
-	struct user_new u = { login, role, mission, password, "test" };
+	struct user_new u = { .login = login, .role = role, .mission = mission,
+			      .password = password, .actor = "test" };
 	int64_t id;
 
 	strbuf_reset(err);
