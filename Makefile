@@ -96,10 +96,20 @@ blackbox: build/asan/homeward homeward
 # and a long one with `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 8
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(HDRS) build/gen/builtin_data.c
+# The library is compiled once for all targets (instrumented, not linked
+# with libFuzzer's main); each target links it with its own harness.
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzzobj/%.o) build/fuzzobj/gen/builtin_data.o
+build/fuzzobj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) $(FUZZ_CFLAGS) $(CPPFLAGS_HW) -c -o $@ $<
+build/fuzzobj/gen/builtin_data.o: build/gen/builtin_data.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -O0 -Isrc -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(HDRS)
 	@mkdir -p build/fuzz
 	$(CLANG) $(WARN) -Wno-missing-prototypes -O1 -g -fsanitize=fuzzer,address,undefined \
-	  $(CPPFLAGS_HW) -o $@ $< $(LIB_SRCS) build/gen/builtin_data.c $(LIBS)
+	  $(CPPFLAGS_HW) -o $@ $< $(FUZZ_OBJS) $(LIBS)
 
 fuzz-smoke: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
@@ -120,11 +130,14 @@ build/clang/homeward: $(SRCS:%.c=build/clang/%.o) build/gen/builtin_data.c
 	$(CLANG) -O0 -Isrc -c -o build/clang/builtin_data.o build/gen/builtin_data.c
 	$(CLANG) -o $@ $(SRCS:%.c=build/clang/%.o) build/clang/builtin_data.o $(LIBS)
 
+# Builds run two jobs at a time (the machines this targets have two cores
+# or more); the tests themselves run one after another.
 test: deps
-	@$(MAKE) --no-print-directory homeward build/asan/homeward
+	@$(MAKE) --no-print-directory -j2 homeward build/asan/homeward $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory blackbox
-	@$(MAKE) --no-print-directory check-clang
+	@$(MAKE) --no-print-directory -j2 check-clang
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "make test: all passed"
 
