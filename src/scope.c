@@ -14,17 +14,23 @@
 
 void scope_persons(const struct principal *who, struct scope *s)
 {
+	s->all = false;
 	switch (who->role) {
 	case ROLE_HQ:
 	case ROLE_AUDITOR:
 		s->sql = "(? IS NOT NULL)";
 		s->arg = 1;
+		s->all = true;
 		break;
 	case ROLE_OFFICER:
 	case ROLE_MISSION_HEAD:
-		s->sql = "EXISTS (SELECT 1 FROM presence scope_p JOIN mission_country scope_m "
-			 "ON scope_m.country = scope_p.country "
-			 "WHERE scope_p.person_id = person.id AND scope_m.mission_id = ?)";
+		/* The jurisdiction's persons as a set (built once per query
+		 * through the presence_country index), so that listing a
+		 * small jurisdiction does not walk the whole registry; its
+		 * cost follows what the officer may see. */
+		s->sql = "person.id IN (SELECT scope_p.person_id FROM presence scope_p "
+			 "JOIN mission_country scope_m ON scope_m.country = scope_p.country "
+			 "WHERE scope_m.mission_id = ?)";
 		s->arg = who->mission_id;
 		break;
 	case ROLE_CITIZEN:
@@ -50,6 +56,12 @@ int scope_person_visible(struct api_req *r, int64_t id)
 	int rc;
 
 	scope_persons(&r->who, &sc);
+	/* For one person, the officers' rule is asked of that person's
+	 * presences only, rather than of the whole jurisdiction's set. */
+	if (r->who.role == ROLE_OFFICER || r->who.role == ROLE_MISSION_HEAD)
+		sc.sql = "EXISTS (SELECT 1 FROM presence scope_p JOIN mission_country scope_m "
+			 "ON scope_m.country = scope_p.country "
+			 "WHERE scope_p.person_id = person.id AND scope_m.mission_id = ?)";
 	strbuf_addf(&sql, "SELECT 1 FROM person WHERE person.id = ? AND %s", sc.sql);
 	rc = store_prepare(r->db->st, sql.buf, &s);
 	strbuf_release(&sql);

@@ -31,6 +31,8 @@ struct principal;
 struct scope {
 	const char *sql;
 	int64_t arg;
+	bool all;        /* the principal sees everyone (sql is always true):
+			    a query may leave the predicate out */
 };
 void scope_persons(const struct principal *who, struct scope *s);
 
