@@ -96,8 +96,12 @@ enum route_flags {
 				     (signing in, where there is no session yet) */
 	ROUTE_RAW_BODY = 2,       /* the body is not a JSON object of fields:
 				     any JSON value, checked by the handler */
-	ROUTE_NO_LOG = 4,         /* not counted in the per-route metrics
-				     (none yet) */
+	ROUTE_FORM = 4,           /* the body is an HTML form
+				     (application/x-www-form-urlencoded, or
+				     none): handed over raw in r->raw_body,
+				     read with api_form_value() */
+	ROUTE_OPEN_BODY = 8,      /* any content type, handed over raw (web
+				     hooks of outside systems) */
 };
 
 struct route {
@@ -135,6 +139,8 @@ struct api_req {
 	const char *params[API_MAX_PARAMS]; /* path {name} values, in order */
 	char *param_buf;               /* owns the params' text */
 	json_t *body;                  /* the parsed body, or NULL */
+	const char *raw_body;          /* the body's bytes (NUL-terminated), or NULL */
+	size_t raw_len;
 	struct principal who;
 	char address[64];              /* the client's address, for the audit log */
 	bool tls;
@@ -168,6 +174,10 @@ int api_param_id(struct api_req *r, int i, int64_t *id);
  * HW_EINPUT after api_fail(400) when it is not one. */
 int api_query_int(struct api_req *r, const char *name, int64_t min,
 		  int64_t max, int64_t def, int64_t *out);
+
+/* The value of field `name` of an HTML form body (ROUTE_FORM), decoded
+ * (+ and %XX), into `out`. false if the form has no such field. */
+bool api_form_value(struct api_req *r, const char *name, struct strbuf *out);
 
 /* Body field accessors, for fields the schema has checked: the value, or
  * NULL / the default when absent or null. */

@@ -15,6 +15,10 @@ extern const struct route api_presence_routes[];
 extern const struct route api_query_routes[];
 extern const struct route api_admin_routes[];
 extern const struct route api_citizen_routes[];
+extern const struct route api_incident_routes[];
+extern const struct route api_board_routes[];
+extern const struct route api_checkin_routes[];
+extern const struct route api_outbox_routes[];
 
 static const struct route *const modules[] = {
 	api_core_routes,
@@ -23,6 +27,10 @@ static const struct route *const modules[] = {
 	api_query_routes,
 	api_admin_routes,
 	api_citizen_routes,
+	api_incident_routes,
+	api_board_routes,
+	api_checkin_routes,
+	api_outbox_routes,
 };
 
 static struct route *table;

@@ -121,6 +121,46 @@ int api_query_int(struct api_req *r, const char *name, int64_t min,
 	return HW_OK;
 }
 
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool api_form_value(struct api_req *r, const char *name, struct strbuf *out)
+{
+	const char *p = r->raw_body, *end = p ? p + r->raw_len : NULL;
+	size_t nlen = strlen(name);
+
+	strbuf_reset(out);
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		if (eq && (size_t)(eq - p) == nlen && memcmp(p, name, nlen) == 0) {
+			for (const char *q = eq + 1; q < stop; q++) {
+				if (*q == '+') {
+					strbuf_addch(out, ' ');
+				} else if (*q == '%' && stop - q >= 3 &&
+					   hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
+					strbuf_addch(out, hexval(q[1]) * 16 + hexval(q[2]));
+					q += 2;
+				} else {
+					strbuf_addch(out, *q);
+				}
+			}
+			return true;
+		}
+		p = amp ? amp + 1 : end;
+	}
+	return false;
+}
+
 const char *api_body_str(struct api_req *r, const char *name)
 {
 	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
@@ -469,6 +509,20 @@ static int decode_body(struct http_call *c)
 	json_error_t je;
 	int rc;
 
+	if (c->body.len) {
+		r->raw_body = c->body.buf;
+		r->raw_len = c->body.len;
+	}
+	if (rt->flags & ROUTE_OPEN_BODY)
+		return HW_OK;
+	if (rt->flags & ROUTE_FORM) {
+		ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (c->body.len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0))
+			return api_fail(r, 415, "unsupported_media_type", NULL,
+					"the request body must be application/x-www-form-urlencoded");
+		return HW_OK;
+	}
 	if (!rt->body && !(rt->flags & ROUTE_RAW_BODY)) {
 		if (c->body.len)
 			return api_fail(r, 400, "unexpected_body", NULL,

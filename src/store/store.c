@@ -74,7 +74,11 @@ static int migration_step(const struct builtin_file *f, void *arg)
 		goto fail;
 	return 0;
 fail_rollback:
+	/* The message first: the rollback replaces it. */
+	strbuf_addf(w->err, "cannot apply migration '%s': %s", f->name,
+		    store_errmsg(w->st));
 	store_rollback(w->st);
+	return rc ? rc : HW_EDB;
 fail:
 	strbuf_addf(w->err, "cannot apply migration '%s': %s", f->name,
 		    store_errmsg(w->st));

@@ -1,0 +1,9 @@
+/*
+ * api_board.c: (being written)
+ */
+#include "homeward.h"
+#include "api.h"
+
+const struct route api_board_routes[] = {
+	{ NULL, NULL, NULL, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
