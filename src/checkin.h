@@ -7,10 +7,15 @@
 #ifndef HW_CHECKIN_H
 #define HW_CHECKIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "roster.h"
 
 struct store;
 struct strbuf;
+struct server;
+struct MHD_Connection;
 
 /* A token is 22 characters of base64url: 128 random bits. */
 #define CHECKIN_TOKEN_LEN 22
@@ -30,5 +35,134 @@ int checkin_token_for(struct store *st, int64_t incident, int64_t person,
  */
 int checkin_token_find(struct store *st, const char *token, int64_t *incident,
 		       int64_t *person);
+
+/* ---- The committer (checkin.c) ----
+ *
+ * Check-ins arrive by the thousand after an alert and each must be durable
+ * before it is acknowledged. Request threads hand them to one committer
+ * thread per server, which writes everything queued in one transaction
+ * (group commit: one WAL write for a batch instead of one per check-in)
+ * and then tells each submitter its result. Nothing is acknowledged before
+ * its batch has committed. The same thread ticks once a second, and after
+ * every batch wakes the event streams (GET .../events) parked waiting for
+ * news.
+ */
+struct checkin; /* a server's committer and its parked streams */
+
+/* One check-in handed to the committer. The submitter owns it and keeps it
+ * alive until `done` has been called. */
+struct checkin_item {
+	int64_t incident, person;
+	const char *status;          /* a roster status name, static */
+	const char *source;          /* "checkin", "sms", ... static */
+	char actor[48];
+	char address[64];            /* the client's, for the audit log; "" none */
+	struct roster_answer answer; /* its note is borrowed */
+	int rc;                      /* the result, set before `done` */
+	/* Called on the committer thread once the item's batch has committed
+	 * (rc = HW_OK) or failed (rc < 0). The committer does not touch the
+	 * item afterwards. */
+	void (*done)(struct checkin_item *it);
+	void *cls;                   /* the submitter's */
+	struct checkin_item *next;   /* the queue's */
+};
+
+/*
+ * Start the committer of `srv` (srv->checkin) and its checkpointer, each
+ * on a connection of its own. The WAL is synced at every batch's commit
+ * (an acknowledged check-in survives a power loss), unless the environment
+ * has HOMEWARD_CHECKIN_SYNC=normal (it then survives a crash of the
+ * server, not of the machine). HW_EDB
+ * with a message when the database cannot be opened, HW_EINPUT for a bad
+ * HOMEWARD_CHECKIN_SYNC.
+ */
+int checkin_start(struct server *srv, struct strbuf *err);
+/*
+ * Stop taking check-ins, commit those queued (their submitters get their
+ * answers), wake every parked stream so that it ends, and drop the
+ * server's reference. Call before libmicrohttpd stops: it refuses to stop
+ * with parked connections. NULL-safe and idempotent.
+ */
+void checkin_stop(struct server *srv);
+
+/* A reference to the server's committer, NULL once it has stopped; give it
+ * back with checkin_put(). Thread-safe. */
+struct checkin *checkin_get(struct server *srv);
+void checkin_put(struct checkin *c);
+
+/*
+ * Queue `it`; its `done` will be called from the committer thread. HW_OK,
+ * or HW_EIO when the server is stopping (`done` will not be called).
+ * Thread-safe.
+ */
+int checkin_submit(struct checkin *c, struct checkin_item *it);
+
+/*
+ * Park `conn` (a streaming response with nothing to send) until the next
+ * batch commits or the next tick, at most a second. false, without
+ * parking, when the server is stopping: the stream should end.
+ */
+bool checkin_park_stream(struct checkin *c, struct MHD_Connection *conn);
+/* Wake every parked stream now (after a write outside the committer). */
+void checkin_wake_streams(struct checkin *c);
+
+/* ---- Texts and replies (checkin_text.c) ---- */
+
+/* The strings of the check-in page and its answers. */
+enum checkin_text {
+	CT_HEADING,        /* "Check-in" */
+	CT_INTRO,
+	CT_EXERCISE,
+	CT_SAFE,           /* the three buttons */
+	CT_HELP,
+	CT_LEAVE,
+	CT_PARTY,
+	CT_NOTE,
+	CT_LOCATION,
+	CT_LOCATION_ADDED,
+	CT_LAST_ANSWER,
+	CT_THANKS,
+	CT_RECORDED,       /* "We have recorded your answer:" */
+	CT_HELP_NEXT,      /* what happens after "I need help" */
+	CT_LEAVE_NEXT,
+	CT_CHANGE,         /* "You can change your answer..." */
+	CT_BACK,
+	CT_NOT_FOUND,
+	CT_CLOSED,
+	CT_ERROR,
+	CT_BAD_PARTY,
+	CT_BAD_STATUS,
+	CT_BAD_NOTE,
+	CT_BAD_LOCATION,
+	CT_NTEXTS
+};
+
+struct checkin_lang {
+	const char *code;  /* "fr" */
+	bool rtl;          /* written right to left */
+	const char *text[CT_NTEXTS];
+};
+
+/* The language `code` ("fr", "fr-CA", "FR"), or NULL when there is none. */
+const struct checkin_lang *checkin_lang_find(const char *code);
+/* The first supported language of an Accept-Language header; NULL if none. */
+const struct checkin_lang *checkin_lang_accept(const char *header);
+/* English, the fallback. */
+const struct checkin_lang *checkin_lang_default(void);
+/* The label a person sees for a roster status in `l` ("safe" -> "I'm safe"). */
+const char *checkin_status_label(const struct checkin_lang *l, const char *status);
+
+/*
+ * Read an SMS reply: SAFE / HELP / LEAVE or their equivalents in English,
+ * Chinese, French, Spanish and Arabic ("OK", "安全", "EN SÉCURITÉ", "A SALVO",
+ * "آمن"; "AIDE", "AYUDA", "帮助", "مساعدة"; "PARTIR", "SALIR", "离开",
+ * "مغادرة"), in any case, with or without accents, with an optional number
+ * of people before or after the word ("3 SAFE", "SAFE 3"). On a match,
+ * *status gets the roster status ("safe", "needs-help",
+ * "wants-evacuation"), *party_size the number or -1, and `rest` (may be
+ * NULL) what followed, trimmed. HW_EINPUT when the text is none of them.
+ */
+int checkin_parse_reply(const char *text, const char **status, int *party_size,
+			struct strbuf *rest);
 
 #endif

@@ -75,6 +75,13 @@ const char *api_query(struct api_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *api_header(struct api_req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
 static bool parse_int64(const char *s, int64_t *out)
 {
 	int64_t v = 0;
@@ -208,6 +215,44 @@ int api_reply_empty(struct api_req *r)
 	r->status = 204;
 	r->content_type = NULL;
 	return HW_OK;
+}
+
+void api_suspend(struct api_req *r, api_handler done, void *state,
+		 void (*state_free)(void *state))
+{
+	r->suspended = true;
+	r->resume_fn = done;
+	r->suspend_state = state;
+	r->suspend_state_free = state_free;
+	MHD_suspend_connection(r->conn);
+}
+
+void api_resume(struct api_req *r)
+{
+	MHD_resume_connection(r->conn);
+}
+
+int api_reply_stream(struct api_req *r, int status, const char *content_type,
+		     long (*fn)(void *cls, char *buf, size_t max), void *cls,
+		     void (*free_fn)(void *cls))
+{
+	strbuf_reset(&r->out);
+	r->status = status;
+	r->content_type = content_type;
+	r->stream_fn = fn;
+	r->stream_cls = cls;
+	r->stream_free = free_fn;
+	return HW_OK;
+}
+
+void api_conn_suspend(struct MHD_Connection *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+void api_conn_resume(struct MHD_Connection *conn)
+{
+	MHD_resume_connection(conn);
 }
 
 static void tx_rollback(struct api_req *r)
@@ -600,6 +645,46 @@ out:
 	tx_rollback(r);
 }
 
+/* A request parked by api_suspend() is awake again: its `done` answers. */
+static void process_resumed(struct http_call *c)
+{
+	struct api_req *r = &c->req;
+	int rc;
+
+	r->suspended = false;
+	rc = r->resume_fn(r);
+	if (rc == HW_OK && r->in_tx)
+		rc = api_tx_commit(r);
+	if (rc && !r->failed)
+		map_error(r, rc);
+	tx_rollback(r);
+}
+
+/* What api_reply_stream() hands to libmicrohttpd. */
+struct stream {
+	long (*fn)(void *cls, char *buf, size_t max);
+	void *cls;
+	void (*free_fn)(void *cls);
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *sm = cls;
+	long n = sm->fn(sm->cls, buf, max);
+
+	(void)pos;
+	return n == API_STREAM_END ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *sm = cls;
+
+	if (sm->free_fn)
+		sm->free_fn(sm->cls);
+	free(sm);
+}
+
 static void add_security_headers(struct api_req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "Content-Security-Policy",
@@ -624,8 +709,24 @@ static enum MHD_Result respond(struct http_call *c)
 		set_error_body(r);
 	if (!r->status)
 		map_error(r, HW_EINTERNAL), set_error_body(r);
-	resp = MHD_create_response_from_buffer(r->out.len, r->out.buf,
-					       MHD_RESPMEM_MUST_COPY);
+	if (r->stream_fn && !r->failed) {
+		struct stream *sm = xcalloc(1, sizeof(*sm));
+
+		sm->fn = r->stream_fn;
+		sm->cls = r->stream_cls;
+		sm->free_fn = r->stream_free;
+		r->stream_fn = NULL;
+		r->stream_free = NULL;
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+							 stream_read, sm, stream_free);
+		if (!resp) {
+			stream_free(sm);
+			return MHD_NO;
+		}
+	} else {
+		resp = MHD_create_response_from_buffer(r->out.len, r->out.buf,
+						       MHD_RESPMEM_MUST_COPY);
+	}
 	if (!resp)
 		return MHD_NO;
 	add_security_headers(r, resp);
@@ -651,6 +752,10 @@ static void req_free(struct http_call *c)
 	if (!c)
 		return;
 	r = &c->req;
+	if (r->suspend_state_free)
+		r->suspend_state_free(r->suspend_state);
+	if (r->stream_free)
+		r->stream_free(r->stream_cls);
 	json_decref(r->body);
 	free(r->param_buf);
 	free(r->set_cookie);
@@ -717,7 +822,13 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	}
 	if (c->responded)
 		return MHD_YES;
+	if (c->req.suspended) {
+		process_resumed(c);
+		return respond(c);
+	}
 	process(c);
+	if (c->req.suspended)
+		return MHD_YES;
 	return respond(c);
 }
 

@@ -18,11 +18,13 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "checkin.h"
 #include "cli.h"
 #include "db.h"
 #include "geo.h"
 #include "http.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "refgeo.h"
 #include "session.h"
 #include "store.h"
@@ -151,7 +153,7 @@ int server_start(struct server *srv, const struct server_config *cfg,
 	socklen_t sslen;
 	struct db db = { 0 };
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	int64_t purged;
 	long cores;
@@ -198,6 +200,10 @@ int server_start(struct server *srv, const struct server_config *cfg,
 	srv->throttle = throttle_new(THROTTLE_PER_LOGIN, THROTTLE_PER_ADDRESS,
 				     THROTTLE_WINDOW_S);
 	srv->started = hw_now();
+	if ((rc = checkin_start(srv, err)))
+		goto fail;
+	if ((rc = outbox_start(srv, err)))
+		goto fail;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (cfg->tls_cert)
@@ -238,6 +244,10 @@ void server_stop(struct server *srv)
 {
 	if (!srv)
 		return;
+	/* Before the daemon: parked check-ins and streams must be answered
+	 * while it still runs (it refuses to stop with parked connections). */
+	checkin_stop(srv);
+	outbox_stop(srv);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;

@@ -17,6 +17,8 @@ struct db;
 struct metrics;
 struct throttle;
 struct strbuf;
+struct checkin;
+struct outbox_server;
 
 struct server_config {
 	const char *db_path;
@@ -43,6 +45,8 @@ struct server {
 	struct db **dbs;
 	size_t ndbs, adbs;
 	char *tls_cert_pem, *tls_key_pem;
+	struct checkin *checkin;   /* the check-in committer (checkin.h) */
+	struct outbox_server *outbox; /* the dispatchers (outbox.h) */
 };
 
 /*

@@ -208,6 +208,20 @@ void strbuf_addjson(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
+void strbuf_addhtml(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': strbuf_add(sb, "&amp;", 5); break;
+		case '<': strbuf_add(sb, "&lt;", 4); break;
+		case '>': strbuf_add(sb, "&gt;", 4); break;
+		case '"': strbuf_add(sb, "&quot;", 6); break;
+		case '\'': strbuf_add(sb, "&#39;", 5); break;
+		default: strbuf_addch(sb, *s); break;
+		}
+	}
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len > 0 && (sb->buf[sb->len - 1] == ' ' ||

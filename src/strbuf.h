@@ -51,6 +51,14 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
  */
 void strbuf_addjson(struct strbuf *sb, const char *s, size_t len);
 
+/*
+ * Append `s` escaped for HTML text and attribute values (double- or
+ * single-quoted): & < > " ' become character references; other bytes,
+ * UTF-8 included, are copied. This is the one way text reaches a page:
+ * anything that writes HTML without it says "raw" in its name.
+ */
+void strbuf_addhtml(struct strbuf *sb, const char *s);
+
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 

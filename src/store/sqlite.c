@@ -292,7 +292,11 @@ static int sqlite_tune_bulk(struct store *st)
 	 *   are not re-read, and worker threads for the sorts of CREATE INDEX.
 	 */
 	CONN(st)->bulk = true;
-	return sqlite_exec(st, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+	/* With other connections open (a running server), SQLite answers
+	 * the switch with "database is locked" and keeps the WAL: that is
+	 * the fallback, not an error. */
+	sqlite3_exec(CONN(st)->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	return sqlite_exec(st, "PRAGMA synchronous=FULL;"
 			       "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-2097152;"
 			       "PRAGMA threads=2; PRAGMA temp_store=MEMORY;");
 }

@@ -3,7 +3,7 @@
 . "$TESTS/t/lib.sh"
 
 expect_status 0 hw init --db a.db
-expect_in out "schema version 4"
+expect_in out "schema version 7"
 expect_in out "a.db.key: created"
 [ -f a.db.key ] || fail "no key file"
 mode=$(stat -c %a a.db.key)

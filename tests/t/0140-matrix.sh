@@ -53,6 +53,14 @@ as_hq PATCH /api/v1/persons/$P_FR "{\"party_id\":$PA_FR}" >/dev/null
 ORG=$(as_hq POST /api/v1/organisations '{"name":"Matrix Org","kind":"company","country":"NP"}')
 U_NP=$(sqlite3 t.db "SELECT id FROM app_user WHERE login = 'off-np'")
 U_FR=$(sqlite3 t.db "SELECT id FROM app_user WHERE login = 'off-fr'")
+# A crisis: an incident over NP and FR (both missions concerned) and the
+# NP person's check-in link.
+INC=$(hw incident create --db t.db --country NP,FR --title "Matrix incident")
+TOK_NP=tokmatrix0000000000001
+sqlite3 t.db "INSERT INTO checkin_token (token, incident_id, person_id, created_at) VALUES ('$TOK_NP', $INC, $P_NP, '2026-01-01T00:00:00Z')"
+# Incidents of one mission each (api_incident.c).
+INC_NP=$(hw incident create --db t.db --country NP --title "Matrix NP")
+INC_FR=$(hw incident create --db t.db --country FR --title "Matrix FR")
 
 # The citizen signs up, lives in NP.
 TOKEN=
@@ -100,7 +108,9 @@ fill() {
 		-e "s/{p_cit}/$P_CIT/g" -e "s/{c_np}/$C_NP/g" -e "s/{c_fr}/$C_FR/g" \
 		-e "s/{e_np}/$E_NP/g" -e "s/{e_fr}/$E_FR/g" -e "s/{pr_np}/$PR_NP/g" \
 		-e "s/{pr_fr}/$PR_FR/g" -e "s/{pa_fr}/$PA_FR/g" -e "s/{org}/$ORG/g" \
-		-e "s/{u_np}/$U_NP/g" -e "s/{u_fr}/$U_FR/g")
+		-e "s/{u_np}/$U_NP/g" -e "s/{u_fr}/$U_FR/g" -e "s/{inc}/$INC/g" \
+		-e "s/{tok_np}/$TOK_NP/g" -e "s/{asset}/checkin.css/g" \
+		-e "s/{inc_np}/$INC_NP/g" -e "s/{inc_fr}/$INC_FR/g")
 	case $s in
 	*'{fresh_p_np}'*) v=$(new_person np Fresh-$N "") ;;
 	*'{fresh_p_fr}'*) v=$(new_person fr Fresh-$N "") ;;
@@ -110,6 +120,8 @@ fill() {
 	*'{fresh_e_fr}'*) v=$(as_hq POST /api/v1/persons/$P_FR/emergency-contacts "{\"name\":\"F $N\"}") ;;
 	*'{fresh_pr_np}'*) v=$(as_hq POST /api/v1/persons/$P_NP/presences '{"country":"NP","city":"Pokhara"}') ;;
 	*'{fresh_pr_fr}'*) v=$(as_hq POST /api/v1/persons/$P_FR/presences '{"country":"FR","city":"Nice"}') ;;
+	*'{fresh_inc_np}'*) v=$(as_hq POST /api/v1/incidents '{"title":"Fresh","countries":["NP"]}') ;;
+	*'{fresh_inc_fr}'*) v=$(as_hq POST /api/v1/incidents '{"title":"Fresh","countries":["FR"]}') ;;
 	*'{fresh_org}'*) v=$(as_hq POST /api/v1/organisations "{\"name\":\"Fresh Org $N\",\"kind\":\"ngo\"}") ;;
 	*'{fresh_u_np}'*) v=$(as_hq POST /api/v1/users "{\"login\":\"fu$N\",\"role\":\"officer\",\"mission\":\"EMB-NP\",\"password\":\"long-password-$N\"}") ;;
 	*'{fresh_u_fr}'*) v=$(as_hq POST /api/v1/users "{\"login\":\"fu$N\",\"role\":\"officer\",\"mission\":\"EMB-FR\",\"password\":\"long-password-$N\"}") ;;

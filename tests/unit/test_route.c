@@ -154,7 +154,8 @@ static void test_table_documented(void **state)
 		assert_non_null(r->summary);
 		assert_true(strlen(r->summary) > 5);
 		assert_non_null(r->tag);
-		assert_true(r->ok_status == 200 || r->ok_status == 201 || r->ok_status == 204);
+		assert_true(r->ok_status == 200 || r->ok_status == 201 ||
+			    r->ok_status == 202 || r->ok_status == 204);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(routes[j].method, r->method) &&
 			    !strcmp(routes[j].pattern, r->pattern))
@@ -167,8 +168,11 @@ static void test_table_documented(void **state)
 			fail_msg("route %s %s is not in the OpenAPI document", r->method, r->pattern);
 		assert_string_equal(json_string_value(json_object_get(op, "summary")), r->summary);
 		assert_true(json_array_size(json_object_get(op, "x-roles")) > 0);
-		assert_non_null(json_object_get(json_object_get(op, "responses"),
-						r->ok_status == 201 ? "201" : r->ok_status == 204 ? "204" : "200"));
+		{
+			char code[8];
+			snprintf(code, sizeof(code), "%d", r->ok_status);
+			assert_non_null(json_object_get(json_object_get(op, "responses"), code));
+		}
 		/* Every query parameter and body field appears. */
 		for (const struct api_field *f = r->query; f && f->name; f++) {
 			bool found = false;
