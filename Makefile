@@ -104,6 +104,8 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 # with libFuzzer's main); each target links it with its own harness.
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzzobj/%.o) build/fuzzobj/gen/builtin_data.o
+# Kept between runs: make would otherwise delete them as intermediates.
+.SECONDARY: $(FUZZ_OBJS)
 build/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARN) $(FUZZ_CFLAGS) $(CPPFLAGS_HW) -c -o $@ $<

@@ -53,39 +53,6 @@ const size_t cap_categories_count = ARRAY_SIZE(cap_categories) - 1;
 
 /* ---- Messages ---- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /*
  * Append `s` in quotes for a message: at most about `max` bytes, then
  * "..."; control characters and bytes that are not UTF-8 become '?', so
@@ -102,7 +69,7 @@ static void add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max)
 			strbuf_addstr(sb, "...");
 			break;
 		}
-		n = utf8_seq(u + i, len - i);
+		n = utf8_decode(u + i, len - i, NULL);
 		if (!n || u[i] < 0x20 || u[i] == 0x7f) {
 			strbuf_addch(sb, '?');
 			i++;

@@ -122,42 +122,6 @@ static inline char to_upper(char c)
 }
 
 /*
- * Decode the UTF-8 sequence at `s` (with `avail` bytes left): its length,
- * or 0 if it is malformed, truncated, overlong or a surrogate.
- */
-static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	size_t n, k;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; v = c & 0x1F; min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; v = c & 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[k] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
-/*
  * Append `s` in single quotes for a message, shortened to about QUOTE_MAX
  * bytes, with anything that is not printable UTF-8 shown as '?', so that a
  * message is always valid UTF-8 (the HTTP API puts it into JSON).
@@ -174,7 +138,7 @@ static void add_quoted(struct strbuf *out, const char *s, size_t len)
 			strbuf_addstr(out, "\xE2\x80\xA6"); /* an ellipsis */
 			break;
 		}
-		k = utf8_seq(p + i, len - i, &cp);
+		k = utf8_decode(p + i, len - i, &cp);
 		if (!k || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
 			strbuf_addch(out, '?');
 			i += k ? k : 1;
@@ -213,7 +177,7 @@ static int check_text(const char *s, size_t len, struct strbuf *err)
 			i++;
 			continue;
 		}
-		k = utf8_seq(p + i, len - i, &cp);
+		k = utf8_decode(p + i, len - i, &cp);
 		if (!k) {
 			strbuf_addf(err, "has bytes that are not UTF-8 text at "
 				    "byte %zu (save the file as UTF-8)", i + 1);

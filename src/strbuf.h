@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	size_t alloc; /* bytes allocated for buf, 0 while buf is the shared "" */
@@ -58,6 +59,13 @@ void strbuf_addjson(struct strbuf *sb, const char *s, size_t len);
  * anything that writes HTML without it says "raw" in its name.
  */
 void strbuf_addhtml(struct strbuf *sb, const char *s);
+
+/*
+ * Decode the UTF-8 sequence at `s` (with `avail` >= 1 bytes left): its
+ * length in bytes, with the code point in *cp (cp may be NULL), or 0 if it
+ * is malformed, truncated, overlong or a surrogate.
+ */
+size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);

@@ -91,6 +91,32 @@ static void test_rtrim(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_utf8_decode(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;     /* expected length, 0 for invalid */
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 0x41 }, { "\xc3\xa9", 2, 0xe9 }, { "\xe7\x8e\x8b", 3, 0x738b },
+		{ "\xf0\x9f\x98\x80", 4, 0x1f600 }, { "\xc0\xaf", 0, 0 },   /* overlong */
+		{ "\xe0\x80\xaf", 0, 0 }, { "\xed\xa0\x80", 0, 0 },          /* surrogate */
+		{ "\xf4\x90\x80\x80", 0, 0 }, { "\xe7\x8e", 0, 0 },          /* > U+10FFFF, cut */
+		{ "\x80", 0, 0 }, { "\xc3" "A", 0, 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t cp = 0;
+		size_t n = utf8_decode((const unsigned char *)cases[i].s,
+				       strlen(cases[i].s), &cp);
+		assert_int_equal(n, cases[i].len);
+		if (n)
+			assert_int_equal(cp, cases[i].cp);
+		assert_int_equal(utf8_decode((const unsigned char *)cases[i].s,
+					     strlen(cases[i].s), NULL), n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_rtrim),
+		cmocka_unit_test(test_utf8_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
