@@ -235,13 +235,19 @@ static const struct command commands[] = {
 	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
 	{ "serve", cmd_serve,
 	  "serve [--db PATH] [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]",
-	  "serve the HTTP JSON API (and, later, the console)",
+	  "serve the HTTP API, check-in pages and the outbox dispatchers",
 	  "Serves the registry and the geo engine over HTTP: the JSON API under\n"
 	  "/api/v1 (its OpenAPI document at /api/openapi.json), /healthz and\n"
 	  "/metrics (Prometheus). Loads every location into memory at start,\n"
 	  "then answers from there. Sign in with POST /api/v1/session; users are\n"
 	  "made with 'homeward user add'. Prints the address it listens on, and\n"
 	  "stops cleanly on SIGINT or SIGTERM.\n"
+	  "\n"
+	  "It also runs the outbox's dispatchers (see 'homeward help dispatch';\n"
+	  "here their settings come from the HOMEWARD_* environment variables\n"
+	  "only, e.g. HOMEWARD_SMTP_URL), the check-in pages at /c/TOKEN with\n"
+	  "their group commit (HOMEWARD_CHECKIN_SYNC=full|normal), and the SMS\n"
+	  "gateway's web hooks (HOMEWARD_SMS_SECRET, HOMEWARD_RECEIPT_SECRET).\n"
 	  "\n"
 	  "Options:\n"
 	  "  --listen ADDR:PORT    where to listen (default 127.0.0.1:8080; port 0\n"
