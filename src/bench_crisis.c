@@ -383,7 +383,8 @@ static int declare(struct run *r)
 		 r->f.countries, r->f.expected);
 
 	t0 = hw_now();
-	if (store_begin(db.st)) {
+	/* As `homeward incident create` does. */
+	if (store_tune_bulk(db.st) || store_begin(db.st)) {
 		strbuf_addf(&err, "cannot begin: %s", store_errmsg(db.st));
 		rc = HW_EDB;
 		goto fail;

@@ -127,6 +127,12 @@ static int begin_with_engine(const char *cmd, struct db *db, struct geo **g)
 	int rc;
 
 	*g = NULL;
+	/* A roster can be a million rows: a big page cache, and no per-row
+	 * foreign-key lookups (the persons come from the database itself). */
+	if (store_tune_bulk(db->st)) {
+		cli_error(cmd, "cannot prepare the write: %s", store_errmsg(db->st));
+		return HW_EDB;
+	}
 	if (store_begin(db->st)) {
 		cli_error(cmd, "cannot begin: %s", store_errmsg(db->st));
 		return HW_EDB;
