@@ -48,12 +48,43 @@ void scope_persons(const struct principal *who, struct scope *s)
 	}
 }
 
-int scope_person_visible(struct api_req *r, int64_t id)
+/*
+ * Is row `id` of `table` (person or app_user) one the predicate `sc`
+ * selects? HW_OK; a 404 naming the object otherwise (as for a missing
+ * one); HW_EDB with a message.
+ */
+static int row_visible(struct api_req *r, const char *table,
+		       const struct scope *sc, int64_t id)
 {
-	struct scope sc;
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
 	int rc;
+
+	strbuf_addf(&sql, "SELECT 1 FROM %s WHERE %s.id = ? AND %s", table, table,
+		    sc->sql);
+	rc = store_prepare(r->db->st, sql.buf, &s);
+	strbuf_release(&sql);
+	if (rc) {
+		strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+		return rc;
+	}
+	store_bind_int64(s, 1, id);
+	store_bind_int64(s, 2, sc->arg);
+	rc = store_step(s);
+	store_reset(s);
+	if (rc == STORE_ROW)
+		return HW_OK;
+	if (rc == STORE_DONE)
+		return api_fail(r, 404, "not_found", NULL, "no %s %lld",
+				strcmp(table, "person") ? "user" : "person",
+				(long long)id);
+	strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
+	return rc;
+}
+
+int scope_person_visible(struct api_req *r, int64_t id)
+{
+	struct scope sc;
 
 	scope_persons(&r->who, &sc);
 	/* For one person, the officers' rule is asked of that person's
@@ -62,24 +93,7 @@ int scope_person_visible(struct api_req *r, int64_t id)
 		sc.sql = "EXISTS (SELECT 1 FROM presence scope_p JOIN mission_country scope_m "
 			 "ON scope_m.country = scope_p.country "
 			 "WHERE scope_p.person_id = person.id AND scope_m.mission_id = ?)";
-	strbuf_addf(&sql, "SELECT 1 FROM person WHERE person.id = ? AND %s", sc.sql);
-	rc = store_prepare(r->db->st, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc) {
-		strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
-		return rc;
-	}
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, sc.arg);
-	rc = store_step(s);
-	store_reset(s);
-	if (rc == STORE_ROW)
-		return HW_OK;
-	if (rc == STORE_DONE)
-		return api_fail(r, 404, "not_found", NULL, "no person %lld",
-				(long long)id);
-	strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
-	return rc;
+	return row_visible(r, "person", &sc, id);
 }
 
 int scope_jurisdiction(struct api_req *r, char (**codes)[3], size_t *n,
@@ -123,11 +137,13 @@ int scope_jurisdiction(struct api_req *r, char (**codes)[3], size_t *n,
 
 void scope_users(const struct principal *who, struct scope *s)
 {
+	s->all = false;
 	switch (who->role) {
 	case ROLE_HQ:
 	case ROLE_AUDITOR:
 		s->sql = "(? IS NOT NULL)";
 		s->arg = 1;
+		s->all = true;
 		break;
 	case ROLE_MISSION_HEAD:
 		s->sql = "app_user.mission_id = ?";
@@ -143,29 +159,9 @@ void scope_users(const struct principal *who, struct scope *s)
 int scope_user_visible(struct api_req *r, int64_t id)
 {
 	struct scope sc;
-	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *s;
-	int rc;
 
 	scope_users(&r->who, &sc);
-	strbuf_addf(&sql, "SELECT 1 FROM app_user WHERE app_user.id = ? AND %s", sc.sql);
-	rc = store_prepare(r->db->st, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc) {
-		strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
-		return rc;
-	}
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, sc.arg);
-	rc = store_step(s);
-	store_reset(s);
-	if (rc == STORE_ROW)
-		return HW_OK;
-	if (rc == STORE_DONE)
-		return api_fail(r, 404, "not_found", NULL, "no user %lld",
-				(long long)id);
-	strbuf_addf(&r->err, "cannot check access: %s", store_errmsg(r->db->st));
-	return rc;
+	return row_visible(r, "app_user", &sc, id);
 }
 
 int scope_user_grant(struct api_req *r, const char *role, const char *mission)
