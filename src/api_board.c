@@ -97,6 +97,18 @@ static json_t *counts_json(const int64_t counts[ROSTER_NSTATUS])
 	return o;
 }
 
+/* The SQL of a ?status= filter (one `?` for the status), or "". An
+ * answered status names the condition of the roster_answered index, so
+ * that SQLite may use it (it leaves 'unknown' out). */
+static const char *status_sql(const char *status)
+{
+	if (!status)
+		return "";
+	if (!strcmp(status, "unknown"))
+		return "AND r.status = ?";
+	return "AND r.status = ? AND r.status <> 'unknown'";
+}
+
 /*
  * A roster entry as the board shows it: the person, their first phone and
  * e-mail, and their place: the presence they have today, else their
@@ -325,7 +337,7 @@ static int roster_get(struct api_req *r)
 	today(day);
 	strbuf_addf(&sql, "SELECT " ENTRY_COLS ENTRY_FROM "WHERE r.incident_id = ? "
 		    "AND r.in_area = 1 AND r.person_id > ? %s %s%s ORDER BY r.person_id LIMIT ?",
-		    status ? "AND r.status = ?" : "", scope ? "AND " : "", scope ? scope : "");
+		    status_sql(status), scope ? "AND " : "", scope ? scope : "");
 	rc = store_prepare(r->db->st, sql.buf, &s);
 	strbuf_release(&sql);
 	if (rc) {
@@ -461,7 +473,7 @@ static int csv_fill(struct stream *st, struct store *db)
 	today(day);
 	strbuf_addf(&sql, "SELECT " ENTRY_COLS ENTRY_FROM "WHERE r.incident_id = ? "
 		    "AND r.in_area = 1 AND r.person_id > ? %s %s%s ORDER BY r.person_id LIMIT %d",
-		    st->status ? "AND r.status = ?" : "", st->scope ? "AND " : "",
+		    status_sql(st->status), st->scope ? "AND " : "",
 		    st->scope ? st->scope : "", STREAM_PAGE);
 	rc = store_prepare(db, sql.buf, &s);
 	strbuf_release(&sql);

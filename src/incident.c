@@ -290,49 +290,73 @@ static int by_id(const void *a, const void *b)
 }
 
 /*
+ * Record a change of the roster of `incident` (`reason`: "declared", "area
+ * changed", "CAP update", "arrived", "imported") in roster_change, and set
+ * *change to its id. The counts are filled in by change_counts() once known.
+ */
+static int change_begin(struct store *st, int64_t incident, const char *actor,
+			const char *now, const char *reason, int64_t *change,
+			struct strbuf *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (store_prepare(st, "INSERT INTO roster_change (incident_id, at, actor, "
+			  "reason) VALUES (?, ?, ?, ?) RETURNING id", &s))
+		return db_fail(st, err, "record the roster change");
+	store_bind_int64(s, 1, incident);
+	store_bind_str(s, 2, now);
+	store_bind_str(s, 3, actor);
+	store_bind_str(s, 4, reason);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		*change = store_col_int64(s, 0);
+	store_reset(s);
+	return rc == STORE_ROW ? HW_OK : db_fail(st, err, "record the roster change");
+}
+
+static int change_counts(struct store *st, int64_t change, size_t joined,
+			 size_t rejoined, size_t left, struct strbuf *err)
+{
+	struct store_stmt *s;
+
+	if (store_prepare(st, "UPDATE roster_change SET joined = ?, rejoined = ?, "
+			  "left_area = ? WHERE id = ?", &s))
+		return db_fail(st, err, "record the roster change");
+	store_bind_int64(s, 1, (int64_t)joined);
+	store_bind_int64(s, 2, (int64_t)rejoined);
+	store_bind_int64(s, 3, (int64_t)left);
+	store_bind_int64(s, 4, change);
+	if (store_run(s))
+		return db_fail(st, err, "record the roster change");
+	return HW_OK;
+}
+
+/*
  * Put `persons[0 .. n)` on the roster, each with status unknown (the
- * column's default) and a 'system' event saying why (`detail`: "joined:
- * declared", "joined: area changed", "joined: CAP update", "joined:
- * arrived"; short, as a country-wide incident writes a million). Rows go
- * in person order, so each B-tree grows at one end.
+ * column's default) and the roster change that brought them in: one row
+ * a person, as a country-wide incident writes a million, in person order
+ * so that each B-tree grows at one end. No roster_event: joining is not an
+ * answer, and the change row says when, why and by whom.
  */
 static int roster_join(struct store *st, int64_t incident, const uint32_t *persons,
-		       size_t n, const char *actor, const char *now,
-		       const char *detail, struct strbuf *err)
+		       size_t n, int64_t change, const char *now,
+		       struct strbuf *err)
 {
 	static const char *const roster_cols[] = {
-		"incident_id", "person_id", "updated_at" };
-	static const char *const event_cols[] = {
-		"incident_id", "person_id", "status", "source", "actor", "at",
-		"detail" };
+		"incident_id", "person_id", "updated_at", "change_id" };
 	struct store_batch *b;
 	size_t i;
 	int rc = HW_OK;
 
 	if (!n)
 		return HW_OK;
-	/* The roster first, then the events: one table at a time keeps the
-	 * pages being written few. */
 	b = store_batch_new(st, "roster", roster_cols, ARRAY_SIZE(roster_cols));
 	for (i = 0; i < n && !rc; i++) {
 		store_batch_int64(b, incident);
 		store_batch_int64(b, persons[i]);
 		store_batch_text(b, now, 20);
-		if (store_batch_end_row(b))
-			rc = store_batch_flush(b);
-	}
-	if (!rc)
-		rc = store_batch_flush(b);
-	store_batch_free(b);
-	b = store_batch_new(st, "roster_event", event_cols, ARRAY_SIZE(event_cols));
-	for (i = 0; i < n && !rc; i++) {
-		store_batch_int64(b, incident);
-		store_batch_int64(b, persons[i]);
-		store_batch_text(b, "unknown", 7);
-		store_batch_text(b, "system", 6);
-		store_batch_str(b, actor);
-		store_batch_text(b, now, 20);
-		store_batch_str(b, detail);
+		store_batch_int64(b, change);
 		if (store_batch_end_row(b))
 			rc = store_batch_flush(b);
 	}
@@ -344,10 +368,11 @@ static int roster_join(struct store *st, int64_t incident, const uint32_t *perso
 	return HW_OK;
 }
 
-/* Set in_area of the roster entries of `persons[0 .. n)`. */
+/* Set in_area of the roster entries of `persons[0 .. n)`; those coming
+ * back inside the area name `change` as the one that brought them. */
 static int roster_set_in_area(struct store *st, int64_t incident,
 			      const uint32_t *persons, size_t n, int in_area,
-			      const char *now, struct strbuf *err)
+			      int64_t change, const char *now, struct strbuf *err)
 {
 	struct store_stmt *s;
 	size_t i;
@@ -355,14 +380,17 @@ static int roster_set_in_area(struct store *st, int64_t incident,
 
 	if (!n)
 		return HW_OK;
-	if (store_prepare(st, "UPDATE roster SET in_area = ?, updated_at = ? "
+	if (store_prepare(st, "UPDATE roster SET in_area = ?, updated_at = ?, "
+			  "change_id = CASE WHEN ? THEN ? ELSE change_id END "
 			  "WHERE incident_id = ? AND person_id = ?", &s))
 		return db_fail(st, err, "update the roster");
 	for (i = 0; i < n && !rc; i++) {
 		store_bind_int64(s, 1, in_area);
 		store_bind_str(s, 2, now);
-		store_bind_int64(s, 3, incident);
-		store_bind_int64(s, 4, persons[i]);
+		store_bind_int64(s, 3, in_area);
+		store_bind_int64(s, 4, change);
+		store_bind_int64(s, 5, incident);
+		store_bind_int64(s, 6, persons[i]);
 		rc = store_run(s);
 	}
 	if (rc)
@@ -389,19 +417,22 @@ static void idlist_push(struct idlist *l, uint32_t id)
  */
 static int roster_follow(struct store *st, struct geo *g, int64_t incident,
 			 const struct geoarea *area, bool fresh,
-			 const char *actor, const char *detail,
+			 const char *actor, const char *reason,
 			 struct incident_outcome *out, struct strbuf *err)
 {
 	struct geo_result res = { 0 };
 	struct idlist rejoin = { 0 }, leave = { 0 }, join = { 0 };
 	struct geo_filter f;
 	struct store_stmt *s;
+	int64_t change;
 	char now[21];
 	size_t i = 0;
 	double t0;
 	int rc;
 
 	now_utc(now);
+	if ((rc = change_begin(st, incident, actor, now, reason, &change, err)))
+		return rc;
 	geo_filter_today(&f);
 	t0 = mono_now();
 	rc = geo_query(g, area, &f, &res, err);
@@ -413,8 +444,9 @@ static int roster_follow(struct store *st, struct geo *g, int64_t incident,
 	t0 = mono_now();
 	out->in_area = (int64_t)res.n;
 	if (fresh) {
-		rc = roster_join(st, incident, res.persons, res.n, actor, now,
-				 detail, err);
+		if (!(rc = roster_join(st, incident, res.persons, res.n, change,
+				       now, err)))
+			rc = change_counts(st, change, res.n, 0, 0, err);
 		out->joined += (int64_t)res.n;
 		goto out;
 	}
@@ -446,10 +478,12 @@ static int roster_follow(struct store *st, struct geo *g, int64_t incident,
 	}
 	while (i < res.n)
 		idlist_push(&join, res.persons[i++]);
-	if ((rc = roster_join(st, incident, join.v, join.n, actor, now, detail,
-			      err)) ||
-	    (rc = roster_set_in_area(st, incident, rejoin.v, rejoin.n, 1, now, err)) ||
-	    (rc = roster_set_in_area(st, incident, leave.v, leave.n, 0, now, err)))
+	if ((rc = roster_join(st, incident, join.v, join.n, change, now, err)) ||
+	    (rc = roster_set_in_area(st, incident, rejoin.v, rejoin.n, 1, change,
+				     now, err)) ||
+	    (rc = roster_set_in_area(st, incident, leave.v, leave.n, 0, change,
+				     now, err)) ||
+	    (rc = change_counts(st, change, join.n, rejoin.n, leave.n, err)))
 		goto out;
 	out->joined += (int64_t)join.n;
 	out->rejoined += (int64_t)rejoin.n;
@@ -739,7 +773,7 @@ static int declare_new(struct store *st, struct geo *g,
 				  m, actor, &out->id, err)) ||
 	    (m && (rc = cap_record(st, out->id, m, err))) ||
 	    (rc = roster_follow(st, g, out->id, area, true, actor,
-				"joined: declared", out, err)) ||
+				"declared", out, err)) ||
 	    (rc = missions_follow(st, g, out->id, area, spec->mission_id, err)))
 		goto out;
 	out->action = "incident-create";
@@ -826,7 +860,7 @@ static int apply_cap_change(struct store *st, struct geo *g,
 	}
 	if ((rc = store_area(st, out->id, &spec->area, cap_max_severity(m), err)) ||
 	    (rc = roster_follow(st, g, out->id, &m->area, false, actor,
-				"joined: CAP update", out, err)) ||
+				"CAP update", out, err)) ||
 	    (rc = missions_follow(st, g, out->id, &m->area, spec->mission_id, err)))
 		return rc;
 	return HW_OK;
@@ -968,7 +1002,7 @@ int incident_change(struct store *st, struct geo *g, int64_t id,
 	if (spec->area.kind &&
 	    ((rc = store_area(st, id, &spec->area, NULL, err)) ||
 	     (rc = roster_follow(st, g, id, &a, false, actor,
-				 "joined: area changed", out, err)) ||
+				 "area changed", out, err)) ||
 	     (rc = missions_follow(st, g, id, &a, spec->mission_id, err))))
 		goto out;
 	if (!spec->area.kind && (rc = roster_in_area(st, id, &out->in_area, err)))
@@ -1153,6 +1187,7 @@ static int join_one(struct store *st, int64_t incident, int64_t person,
 {
 	struct store_stmt *s;
 	uint32_t id = (uint32_t)person;
+	int64_t change;
 	char now[21];
 	int rc, in_area = -1;
 
@@ -1167,14 +1202,17 @@ static int join_one(struct store *st, int64_t incident, int64_t person,
 	store_reset(s);
 	if (rc < 0)
 		return db_fail(st, err, "read the roster");
-	now_utc(now);
-	if (in_area < 0)
-		rc = roster_join(st, incident, &id, 1, actor, now,
-				 "joined: arrived", err);
-	else if (!in_area)
-		rc = roster_set_in_area(st, incident, &id, 1, 1, now, err);
-	else
+	if (in_area > 0)
 		return HW_OK;
+	now_utc(now);
+	if ((rc = change_begin(st, incident, actor, now, "arrived", &change, err)))
+		return rc;
+	if (in_area < 0)
+		rc = roster_join(st, incident, &id, 1, change, now, err);
+	else
+		rc = roster_set_in_area(st, incident, &id, 1, 1, change, now, err);
+	if (!rc)
+		rc = change_counts(st, change, in_area < 0, in_area == 0, 0, err);
 	if (!rc && country && *country)
 		rc = mission_add_country(st, incident, country, err);
 	return rc;

@@ -4,7 +4,9 @@
  * countries); its roster is every person with a presence inside the area
  * on the day (the geo engine with geo_filter_today(): exactly what
  * `homeward query --count` counts), one `roster` row each with status
- * unknown and a `roster_event` row saying they joined. The area can be
+ * unknown, naming the `roster_change` row that says when, why and by whom
+ * they joined (one per declaration, area change or arrival; roster_event
+ * holds status changes only). The area can be
  * widened or narrowed later: newcomers join, persons the area no longer
  * covers get in_area = 0 and keep their status and history, persons
  * coming back get in_area = 1 again. People who register or arrive inside

@@ -288,8 +288,14 @@ static int sqlite_tune_bulk(struct store *st)
 	 * - no foreign key checks: a bulk writer builds its references from
 	 *   ids it has just assigned itself (the importer does), and the
 	 *   checks cost a lookup per reference per row.
-	 * - a page cache of up to 2 GiB (allocated only as used), so indexes
-	 *   are not re-read, and worker threads for the sorts of CREATE INDEX.
+	 * - a page cache of 64 MiB, and worker threads for the sorts of
+	 *   CREATE INDEX. A larger cache holds every page the transaction
+	 *   writes until the commit, in memory the kernel must first hand
+	 *   out and zero; with this one, dirty pages go to the file as the
+	 *   transaction grows and the memory is reused. Measured on 5M
+	 *   registrants: notify over 1,030,302 persons 6.7 s with 2 GiB,
+	 *   4.5 s with 64 MiB; incident create 5.8 s and 3.2 s; importing
+	 *   1M rows the same (9.2 s and 9.9 s).
 	 */
 	CONN(st)->bulk = true;
 	/* With other connections open (a running server), SQLite answers
@@ -297,7 +303,7 @@ static int sqlite_tune_bulk(struct store *st)
 	 * the fallback, not an error. */
 	sqlite3_exec(CONN(st)->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
 	return sqlite_exec(st, "PRAGMA synchronous=FULL;"
-			       "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-2097152;"
+			       "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;"
 			       "PRAGMA threads=2; PRAGMA temp_store=MEMORY;");
 }
 

@@ -27,7 +27,9 @@ for f in kathmandu-quake dubai-flood-exercise tokyo-typhoon paris-unrest-cap10; 
 	show "$id"
 	expect_eq "$(sj .affected)" "$want" "$f: roster size"
 	expect_eq "$(sj .by_status.unknown)" "$want" "$f: all unknown"
-	expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster_event WHERE incident_id = $id AND source = 'system'")" "$want" "$f: join events"
+	expect_eq "$(sqlite3 t.db "SELECT reason || ',' || joined FROM roster_change WHERE incident_id = $id")" "declared,$want" "$f: one roster change"
+	expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster WHERE incident_id = $id AND change_id = (SELECT id FROM roster_change WHERE incident_id = $id)")" "$want" "$f: every entry names it"
+	expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster_event WHERE incident_id = $id")" 0 "$f: joining is not a status change"
 	eval "ID_$(echo "$f" | tr '-' '_')=$id"
 done
 show "$ID_kathmandu_quake"
@@ -68,6 +70,7 @@ hw incident update --db t.db "$K" --circle 27.7172,85.324,3 > out
 expect_in out "incident $K: $small in the area"
 show "$K"
 expect_eq "$(sj .affected)" "$small" "narrowed"
+p_out=$(sqlite3 t.db "SELECT person_id FROM roster WHERE incident_id = $K AND in_area = 0 LIMIT 1")
 expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster WHERE incident_id = $K")" "$(wc -l < before)" "nobody removed"
 upd=$(hw query --db t.db --cap "$CAP/kathmandu-quake-update.xml" --count)
 [ "$upd" -gt "$(wc -l < before)" ] || fail "the update does not widen the area"
@@ -76,7 +79,9 @@ show "$K"
 expect_eq "$(sj .affected)" "$upd" "widened by the CAP Update"
 expect_eq "$(sj .severity)" Extreme "severity from the update"
 expect_eq "$(sqlite3 t.db "SELECT status || in_area FROM roster WHERE incident_id = $K AND person_id = $p1")" safe1 "status kept"
-expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster_event WHERE incident_id = $K AND person_id = $p1")" 1 "one join event"
+expect_eq "$(sqlite3 t.db "SELECT group_concat(reason || ':' || joined || '/' || rejoined || '/' || left_area, ' ') FROM (SELECT * FROM roster_change WHERE incident_id = $K ORDER BY id)")" \
+	"declared:$(wc -l < before)/0/0 area changed:0/0/$(($(wc -l < before) - small)) CAP update:$((upd - $(wc -l < before)))/$(($(wc -l < before) - small))/0" "roster changes with their counts"
+expect_eq "$(sqlite3 t.db "SELECT c.reason FROM roster r JOIN roster_change c ON c.id = r.change_id WHERE r.incident_id = $K AND r.person_id = $p_out")" "CAP update" "the change that brought a person back"
 expect_eq "$(sj '[.cap_messages[].msg_type] | join(",")')" "Alert,Update" "messages applied"
 
 # Cancel: the incident is cancelled and can no longer change.

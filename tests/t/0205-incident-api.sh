@@ -133,7 +133,8 @@ PR=$(jqb .id)
 expect_http 200 GET /api/v1/incidents/$K
 expect_eq "$(jqb .affected)" $((before + 1)) "a newcomer inside the area joins"
 expect_eq "$(sqlite3 t.db "SELECT status || ',' || in_area FROM roster WHERE incident_id = $K AND person_id = $P")" "unknown,1" "roster entry"
-expect_eq "$(sqlite3 t.db "SELECT source || ',' || detail FROM roster_event WHERE incident_id = $K AND person_id = $P")" "system,joined: arrived" "join event"
+expect_eq "$(sqlite3 t.db "SELECT c.reason || ',' || c.joined || ',' || c.actor FROM roster r JOIN roster_change c ON c.id = r.change_id WHERE r.incident_id = $K AND r.person_id = $P")" "arrived,1,user:hq1" "the change that brought the newcomer in"
+expect_eq "$(sqlite3 t.db "SELECT count(*) FROM roster_event WHERE incident_id = $K AND person_id = $P")" "0" "joining is not a status change"
 expect_eq "$(q --cap "$CAP/kathmandu-quake-update.xml")" "$(jqb .affected)" "still what query counts"
 # Moving into the Dubai area joins that incident too; a past trip does not.
 d0=$(curl -s -H "Authorization: Bearer $HQ" "$BASE/api/v1/incidents/$D" | jq .affected)
