@@ -14,6 +14,7 @@
  */
 #include "homeward.h"
 #include "cap.h"
+#include "xmldoc.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -52,34 +53,6 @@ const char *const cap_categories[] = {
 const size_t cap_categories_count = ARRAY_SIZE(cap_categories) - 1;
 
 /* ---- Messages ---- */
-
-/*
- * Append `s` in quotes for a message: at most about `max` bytes, then
- * "..."; control characters and bytes that are not UTF-8 become '?', so
- * the message stays one line of valid UTF-8.
- */
-static void add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n;
-
-	strbuf_addch(sb, '\'');
-	while (i < len) {
-		if (i >= max) {
-			strbuf_addstr(sb, "...");
-			break;
-		}
-		n = utf8_decode(u + i, len - i, NULL);
-		if (!n || u[i] < 0x20 || u[i] == 0x7f) {
-			strbuf_addch(sb, '?');
-			i++;
-			continue;
-		}
-		strbuf_add(sb, s + i, n);
-		i += n;
-	}
-	strbuf_addch(sb, '\'');
-}
 
 static void add_list(struct strbuf *sb, const char *const *words)
 {
@@ -215,127 +188,7 @@ int cap_parse_time(const char *s, size_t len, char out[CAP_TIME_LEN],
 struct reader {
 	struct strbuf *err;
 	const char *ns;          /* the alert's namespace */
-	bool doctype;            /* the parser met a DOCTYPE and stopped */
-	struct strbuf xmlerr;    /* the parser's first error */
 };
-
-/* SAX hooks: any DOCTYPE or entity declaration stops the parse. */
-static void refuse(void *ctx)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	((struct reader *)ctxt->_private)->doctype = true;
-	xmlStopParser(ctxt);
-}
-
-static void refuse_subset(void *ctx, const xmlChar *name,
-			  const xmlChar *external_id, const xmlChar *system_id)
-{
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	refuse(ctx);
-}
-
-static void refuse_entity(void *ctx, const xmlChar *name, int type,
-			  const xmlChar *public_id, const xmlChar *system_id,
-			  xmlChar *content)
-{
-	(void)name;
-	(void)type;
-	(void)public_id;
-	(void)system_id;
-	(void)content;
-	refuse(ctx);
-}
-
-/* Keep the parser's first error: later ones are mostly its echoes. */
-#if LIBXML_VERSION >= 21200
-static void xml_error(void *ctx, const xmlError *e)
-#else
-static void xml_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct reader *rd = ctxt->_private;
-
-	if (rd->xmlerr.len || e->level < XML_ERR_ERROR)
-		return;
-	if (e->line > 0)
-		strbuf_addf(&rd->xmlerr, "line %d, column %d: ", e->line, e->int2);
-	strbuf_addstr(&rd->xmlerr, "invalid XML");
-	if (e->message) {
-		size_t n = strlen(e->message);
-
-		while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
-			n--;
-		strbuf_addstr(&rd->xmlerr, ": ");
-		/* Quoted and cut like any other text from outside, then
-		 * unquoted: libxml2's messages may echo the input. */
-		{
-			struct strbuf q = STRBUF_INIT;
-
-			add_quoted(&q, e->message, n, 200);
-			strbuf_add(&rd->xmlerr, q.buf + 1, q.len - 2);
-			strbuf_release(&q);
-		}
-	}
-}
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-	xmlInitParser();
-}
-
-/* Parse the XML text; on failure a message, and NULL. */
-static xmlDoc *read_doc(struct reader *rd, const char *xml, size_t len)
-{
-	xmlParserCtxtPtr ctxt;
-	xmlDoc *doc;
-
-	pthread_once(&xml_once, xml_init);
-	if (!len || len > INT_MAX) {
-		strbuf_addstr(rd->err, len ? "the message is too large" :
-			      "the message is empty");
-		return NULL;
-	}
-	ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
-	if (!ctxt) {
-		strbuf_addstr(rd->err, "cannot set up the XML parser");
-		return NULL;
-	}
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-			  XML_PARSE_NOWARNING);
-	ctxt->sax->internalSubset = refuse_subset;
-	ctxt->sax->externalSubset = refuse_subset;
-	ctxt->sax->entityDecl = refuse_entity;
-	ctxt->sax->serror = xml_error;
-	ctxt->_private = rd;
-	xmlParseDocument(ctxt);
-	doc = ctxt->myDoc;
-	ctxt->myDoc = NULL;
-	if (rd->doctype) {
-		strbuf_addstr(rd->err, "the message has a DOCTYPE, which CAP does "
-			      "not use: refused (entities could read files or "
-			      "expand without bound)");
-		goto fail;
-	}
-	if (!ctxt->wellFormed || !doc) {
-		if (rd->xmlerr.len)
-			strbuf_addbuf(rd->err, &rd->xmlerr);
-		else
-			strbuf_addstr(rd->err, "invalid XML");
-		goto fail;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return doc;
-fail:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return NULL;
-}
 
 static bool is_cap(const struct reader *rd, const xmlNode *n, const char *name)
 {
@@ -444,7 +297,7 @@ static int need_word(struct reader *rd, const xmlNode *parent,
 		*out = "Likely";
 	if (!*out) {
 		strbuf_addf(rd->err, "%s: ", where);
-		add_quoted(rd->err, v, strlen(v), 40);
+		strbuf_add_quoted(rd->err, v, strlen(v), 40);
 		strbuf_addstr(rd->err, " is not one of ");
 		add_list(rd->err, words);
 		rc = HW_EINPUT;
@@ -463,7 +316,7 @@ static int check_token(struct reader *rd, const char *where, const char *v)
 	for (i = 0; i < len; i++) {
 		if (u[i] <= 0x20 || u[i] == ',' || u[i] == 0x7f) {
 			strbuf_addf(rd->err, "%s: ", where);
-			add_quoted(rd->err, v, len, 60);
+			strbuf_add_quoted(rd->err, v, len, 60);
 			strbuf_addstr(rd->err, " holds a space, a comma or a "
 				      "control character, which CAP does not "
 				      "allow there");
@@ -485,7 +338,7 @@ static int read_time(struct reader *rd, const char *where, const char *v,
 
 	if (rc) {
 		strbuf_addf(rd->err, "%s: ", where);
-		add_quoted(rd->err, v, strlen(v), 40);
+		strbuf_add_quoted(rd->err, v, strlen(v), 40);
 		strbuf_addf(rd->err, " is %s", why.buf);
 	}
 	strbuf_release(&why);
@@ -519,7 +372,7 @@ static int read_refs(struct reader *rd, struct cap_message *m, const char *v)
 		if (!c1 || !c2 || c1 == tok || c2 == c1 + 1 ||
 		    memchr(c2 + 1, ',', (size_t)(end - c2 - 1))) {
 			strbuf_addf(rd->err, "%s: ", where);
-			add_quoted(rd->err, tok, (size_t)(end - tok), 80);
+			strbuf_add_quoted(rd->err, tok, (size_t)(end - tok), 80);
 			strbuf_addstr(rd->err, " is not 'sender,identifier,sent'");
 			return HW_EINPUT;
 		}
@@ -591,7 +444,7 @@ static int read_info(struct reader *rd, const xmlNode *n, size_t i,
 		word = word_of(cap_categories, v);
 		if (!word) {
 			strbuf_addf(rd->err, "%s: ", where);
-			add_quoted(rd->err, v, strlen(v), 40);
+			strbuf_add_quoted(rd->err, v, strlen(v), 40);
 			strbuf_addstr(rd->err, " is not one of ");
 			add_list(rd->err, cap_categories);
 			free(v);
@@ -658,7 +511,7 @@ static int read_root(struct reader *rd, const xmlNode *root,
 	}
 	if (strcmp((const char *)root->name, "alert")) {
 		strbuf_addstr(rd->err, "the document is ");
-		add_quoted(rd->err, (const char *)root->name,
+		strbuf_add_quoted(rd->err, (const char *)root->name,
 			   strlen((const char *)root->name), 40);
 		strbuf_addstr(rd->err, ", not a CAP <alert>");
 		return HW_EINPUT;
@@ -676,7 +529,7 @@ static int read_root(struct reader *rd, const xmlNode *root,
 		}
 	}
 	strbuf_addstr(rd->err, "<alert> is in namespace ");
-	add_quoted(rd->err, (const char *)root->ns->href,
+	strbuf_add_quoted(rd->err, (const char *)root->ns->href,
 		   strlen((const char *)root->ns->href), 80);
 	strbuf_addstr(rd->err, ", not CAP's (urn:oasis:names:tc:emergency:cap:"
 		      "1.2, 1.1 or 1.0)");
@@ -774,8 +627,7 @@ int cap_parse(struct cap_message *m, const char *xml, size_t len,
 
 	memset(&rd, 0, sizeof(rd));
 	rd.err = err;
-	strbuf_init(&rd.xmlerr, 0);
-	doc = read_doc(&rd, xml, len);
+	doc = xmldoc_read(xml, len, "the message", err);
 	if (!doc)
 		goto out;
 	root = xmlDocGetRootElement(doc);
@@ -806,7 +658,6 @@ out:
 	if (rc)
 		cap_message_release(m);
 	xmlFreeDoc(doc);
-	strbuf_release(&rd.xmlerr);
 	strbuf_release(&area_err);
 	return rc;
 }
@@ -933,8 +784,7 @@ int cap_feed_links(const char *xml, size_t len, const char *base,
 	*n = 0;
 	memset(&rd, 0, sizeof(rd));
 	rd.err = err;
-	strbuf_init(&rd.xmlerr, 0);
-	doc = read_doc(&rd, xml, len);
+	doc = xmldoc_read(xml, len, "the feed", err);
 	if (!doc) {
 		rc = HW_EINPUT;
 		goto out;
@@ -957,7 +807,6 @@ int cap_feed_links(const char *xml, size_t len, const char *base,
 	}
 out:
 	xmlFreeDoc(doc);
-	strbuf_release(&rd.xmlerr);
 	return rc;
 }
 

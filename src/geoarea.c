@@ -17,6 +17,7 @@
 #include "geoarea.h"
 #include "geopoly.h"
 #include "refgeo.h"
+#include "xmldoc.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -130,50 +131,6 @@ static const char *fmt_num(struct numbuf *nb, double v)
 			break;
 	}
 	return nb->s;
-}
-
-/*
- * Append text from a document for a message: at most about `max` bytes,
- * cut with "..."; whitespace runs become one space, other control
- * characters and bytes that are not UTF-8 become '?'. Messages stay one
- * line of valid UTF-8 whatever the document holds.
- */
-static void add_clean(struct strbuf *sb, const char *s, size_t len, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, out = 0, n;
-
-	while (i < len) {
-		if (out >= max) {
-			strbuf_addstr(sb, "...");
-			return;
-		}
-		if (is_space(s[i])) {
-			strbuf_addch(sb, ' ');
-			out++;
-			while (i < len && is_space(s[i]))
-				i++;
-			continue;
-		}
-		n = utf8_decode(u + i, len - i, NULL);
-		if (!n || u[i] < 0x20 || u[i] == 0x7f) {
-			strbuf_addch(sb, '?');
-			i++;
-			out++;
-			continue;
-		}
-		strbuf_add(sb, s + i, n);
-		i += n;
-		out += n;
-	}
-}
-
-static void add_quoted(struct strbuf *sb, const char *s, size_t len,
-		       size_t max)
-{
-	strbuf_addch(sb, '\'');
-	add_clean(sb, s, len, max);
-	strbuf_addch(sb, '\'');
 }
 
 /* ---- The area itself ---- */
@@ -292,7 +249,7 @@ int geoarea_add_country(struct geoarea *a, const char *code,
 				   (code[0] | 0x20) <= 'z') ||
 	    !((code[1] | 0x20) >= 'a' && (code[1] | 0x20) <= 'z')) {
 		strbuf_addstr(err, "country ");
-		add_quoted(err, code, strlen(code), 40);
+		strbuf_add_quoted(err, code, strlen(code), 40);
 		strbuf_addstr(err, ": give an ISO 3166-1 alpha-2 code, such "
 			      "as FR");
 		return HW_EINPUT;
@@ -321,7 +278,7 @@ int geoarea_add_country(struct geoarea *a, const char *code,
 static void circle_arg_fail(struct strbuf *err, const char *arg)
 {
 	strbuf_addstr(err, "'--circle ");
-	add_clean(err, arg, strlen(arg), 80);
+	strbuf_add_clean(err, arg, strlen(arg), 80);
 	strbuf_addstr(err, "': ");
 }
 
@@ -353,7 +310,7 @@ int geoarea_parse_circle_arg(struct geoarea *a, const char *arg,
 		q = start;
 		if (!scan_number(&q, &v[i]) || q != end) {
 			circle_arg_fail(err, arg);
-			add_quoted(err, start, (size_t)(end - start), 40);
+			strbuf_add_quoted(err, start, (size_t)(end - start), 40);
 			strbuf_addf(err, " is not a %s", what[i]);
 			goto out;
 		}
@@ -497,7 +454,7 @@ static int gj_check_crs(struct gj *g, json_t *obj)
 	    json_number_value(json_object_get(props, "code")) == 4326)
 		return HW_OK;
 	if (name)
-		add_quoted(&q, name, strlen(name), 80);
+		strbuf_add_quoted(&q, name, strlen(name), 80);
 	gj_push_member(g, "crs");
 	rc = gj_fail(g, "the coordinate reference system %s%sis not WGS 84 "
 		     "(RFC 7946 GeoJSON has no crs: positions are always WGS 84 "
@@ -537,7 +494,7 @@ static int gj_bad_type(struct gj *g, const char *type, const char *expected)
 		if (!strcmp(type, no_area[i]))
 			return gj_fail(g, "a %s has no area; give a Polygon or "
 				       "MultiPolygon", type);
-	add_quoted(&q, type, strlen(type), 40);
+	strbuf_add_quoted(&q, type, strlen(type), 40);
 	rc = gj_fail(g, "type %s is not %s", q.buf, expected);
 	strbuf_release(&q);
 	return rc;
@@ -855,7 +812,7 @@ int geoarea_parse_geojson(struct geoarea *a, const char *text, size_t len,
 			strbuf_addf(err, "line %d, column %d: ", jerr.line,
 				    jerr.column);
 		strbuf_addstr(err, "invalid JSON: ");
-		add_clean(err, jerr.text, strnlen(jerr.text, sizeof(jerr.text)),
+		strbuf_add_clean(err, jerr.text, strnlen(jerr.text, sizeof(jerr.text)),
 			  sizeof(jerr.text));
 		rc = HW_EINPUT;
 		goto out;
@@ -897,8 +854,6 @@ struct cap {
 	size_t ngeocodes;
 	struct strbuf geocode;   /* the first geocode, for the message */
 	size_t first_circle;     /* circles before this are not the alert's */
-	bool doctype;            /* the parser met a DOCTYPE and stopped */
-	struct strbuf xmlerr;    /* the parser's first error */
 	double *lonlat;          /* the polygon at hand */
 	size_t lonlat_alloc;
 	/* Every polygon added, one after the other, to skip repeats. */
@@ -953,7 +908,7 @@ static int cap_check_point(struct cap *c, size_t i, const char *tok,
 	struct numbuf nb;
 	int rc = HW_OK;
 
-	add_quoted(&q, tok, len, 60);
+	strbuf_add_quoted(&q, tok, len, 60);
 	if (lat < -90 || lat > 90)
 		rc = cap_fail(c, "point %zu %s: latitude %s is out of range "
 			      "(-90 to 90)%s", i, q.buf, fmt_num(&nb, lat),
@@ -1039,7 +994,7 @@ static int cap_polygon(struct cap *c, const char *text)
 
 			while (*e && !is_space(*e))
 				e++;
-			add_quoted(&q, tok, (size_t)(e - tok), 60);
+			strbuf_add_quoted(&q, tok, (size_t)(e - tok), 60);
 			rc = cap_fail(c, "point %zu %s is not 'latitude,"
 				      "longitude'", n + 1, q.buf);
 			strbuf_release(&q);
@@ -1072,8 +1027,8 @@ static int cap_polygon(struct cap *c, const char *text)
 	    c->lonlat[1] != c->lonlat[2 * n - 1]) {
 		struct strbuf q1 = STRBUF_INIT, q2 = STRBUF_INIT;
 
-		add_quoted(&q1, last, last_len, 60);
-		add_quoted(&q2, first, first_len, 60);
+		strbuf_add_quoted(&q1, last, last_len, 60);
+		strbuf_add_quoted(&q2, first, first_len, 60);
 		rc = cap_fail(c, "not closed: the last point %s differs from "
 			      "the first %s", q1.buf, q2.buf);
 		strbuf_release(&q1);
@@ -1108,7 +1063,7 @@ static int cap_circle(struct cap *c, const char *text)
 		return HW_OK;  /* an empty <circle/>: ignored */
 	while (is_space(p[len - 1]))
 		len--;
-	add_quoted(&t, p, len, 60);
+	strbuf_add_quoted(&t, p, len, 60);
 	if (!scan_pair(&p, &lat, &lon))
 		goto bad;
 	/* CAP separates the radius with a space; a comma is unambiguous. */
@@ -1162,13 +1117,13 @@ static void cap_geocode(struct cap *c, const xmlNode *n)
 	name = cap_child_text(c, n, "valueName");
 	value = cap_child_text(c, n, "value");
 	if (name)
-		add_clean(&c->geocode, (const char *)name,
+		strbuf_add_clean(&c->geocode, (const char *)name,
 			  strlen((const char *)name), 20);
 	else
 		strbuf_addstr(&c->geocode, "geocode");
 	strbuf_addch(&c->geocode, ' ');
 	if (value)
-		add_quoted(&c->geocode, (const char *)value,
+		strbuf_add_quoted(&c->geocode, (const char *)value,
 			   strlen((const char *)value), 40);
 	xmlFree(name);
 	xmlFree(value);
@@ -1203,118 +1158,6 @@ static int cap_area(struct cap *c, const xmlNode *area, size_t ii, size_t ai)
 	return rc;
 }
 
-/* SAX hooks: any DOCTYPE or entity declaration stops the parse. */
-static void cap_refuse(void *ctx)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	((struct cap *)ctxt->_private)->doctype = true;
-	xmlStopParser(ctxt);
-}
-
-static void cap_refuse_subset(void *ctx, const xmlChar *name,
-			      const xmlChar *external_id,
-			      const xmlChar *system_id)
-{
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	cap_refuse(ctx);
-}
-
-static void cap_refuse_entity(void *ctx, const xmlChar *name, int type,
-			      const xmlChar *public_id,
-			      const xmlChar *system_id, xmlChar *content)
-{
-	(void)name;
-	(void)type;
-	(void)public_id;
-	(void)system_id;
-	(void)content;
-	cap_refuse(ctx);
-}
-
-/* Keep the parser's first error: later ones are mostly its echoes. */
-#if LIBXML_VERSION >= 21200
-static void cap_xml_error(void *ctx, const xmlError *e)
-#else
-static void cap_xml_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct cap *c = ctxt->_private;
-
-	if (c->xmlerr.len || e->level < XML_ERR_ERROR)
-		return;
-	if (e->line > 0)
-		strbuf_addf(&c->xmlerr, "line %d, column %d: ", e->line,
-			    e->int2);
-	strbuf_addstr(&c->xmlerr, "invalid XML");
-	if (e->message) {
-		strbuf_addstr(&c->xmlerr, ": ");
-		add_clean(&c->xmlerr, e->message, strlen(e->message), 200);
-		strbuf_rtrim(&c->xmlerr);
-	}
-}
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-	xmlInitParser();
-}
-
-/* Parse the XML text; on failure a message, and NULL. */
-static xmlDoc *cap_read(struct cap *c, const char *xml, size_t len)
-{
-	xmlParserCtxtPtr ctxt;
-	xmlDoc *doc = NULL;
-
-	pthread_once(&xml_once, xml_init);
-	if (!len || len > INT_MAX) {
-		strbuf_addstr(c->err, len ? "the alert is too large" :
-			      "the alert is empty");
-		return NULL;
-	}
-	ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
-	if (!ctxt) {
-		strbuf_addstr(c->err, "cannot set up the XML parser");
-		return NULL;
-	}
-	/* No network, no DTD loading, no entity substitution (no
-	 * XML_PARSE_NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE); errors are
-	 * collected, not printed. */
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-			  XML_PARSE_NOWARNING);
-	ctxt->sax->internalSubset = cap_refuse_subset;
-	ctxt->sax->externalSubset = cap_refuse_subset;
-	ctxt->sax->entityDecl = cap_refuse_entity;
-	ctxt->sax->serror = cap_xml_error;
-	ctxt->_private = c;
-	xmlParseDocument(ctxt);
-	doc = ctxt->myDoc;
-	ctxt->myDoc = NULL;
-	if (c->doctype) {
-		strbuf_addstr(c->err, "the alert has a DOCTYPE, which CAP does "
-			      "not use: refused (entities could read files or "
-			      "expand without bound)");
-		goto fail;
-	}
-	if (!ctxt->wellFormed || !doc) {
-		if (c->xmlerr.len)
-			strbuf_addbuf(c->err, &c->xmlerr);
-		else
-			strbuf_addstr(c->err, "invalid XML");
-		goto fail;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return doc;
-fail:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return NULL;
-}
-
 /* The root must be a CAP <alert>; set c->ns to its namespace. */
 static int cap_root(struct cap *c, const xmlNode *root)
 {
@@ -1326,7 +1169,7 @@ static int cap_root(struct cap *c, const xmlNode *root)
 	}
 	if (strcmp((const char *)root->name, "alert")) {
 		strbuf_addstr(c->err, "the document is ");
-		add_quoted(c->err, (const char *)root->name,
+		strbuf_add_quoted(c->err, (const char *)root->name,
 			   strlen((const char *)root->name), 40);
 		strbuf_addstr(c->err, ", not a CAP <alert> (give one alert, "
 			      "not a feed or an envelope)");
@@ -1344,7 +1187,7 @@ static int cap_root(struct cap *c, const xmlNode *root)
 		}
 	}
 	strbuf_addstr(c->err, "<alert> is in namespace ");
-	add_quoted(c->err, (const char *)root->ns->href,
+	strbuf_add_quoted(c->err, (const char *)root->ns->href,
 		   strlen((const char *)root->ns->href), 80);
 	strbuf_addstr(c->err, ", not CAP's (urn:oasis:names:tc:emergency:cap:"
 		      "1.2, 1.1 or 1.0)");
@@ -1367,9 +1210,8 @@ int geoarea_parse_cap(struct geoarea *a, const char *xml, size_t len,
 	c.first_circle = a->ncircles;
 	strbuf_init(&c.where, 0);
 	strbuf_init(&c.geocode, 0);
-	strbuf_init(&c.xmlerr, 0);
 
-	doc = cap_read(&c, xml, len);
+	doc = xmldoc_read(xml, len, "the alert", err);
 	if (!doc)
 		goto out;
 	root = xmlDocGetRootElement(doc);
@@ -1400,7 +1242,6 @@ out:
 	xmlFreeDoc(doc);
 	strbuf_release(&c.where);
 	strbuf_release(&c.geocode);
-	strbuf_release(&c.xmlerr);
 	free(c.lonlat);
 	free(c.kept);
 	free(c.kept_n);

@@ -13,7 +13,9 @@
 #include "cli.h"
 #include "csv.h"
 #include "db.h"
+#include "geo.h"
 #include "import.h"
+#include "incident.h"
 #include "keyring.h"
 #include "regfeed.h"
 #include "registrant.h"
@@ -832,6 +834,51 @@ out:
 }
 
 /* The audit entry of an import, written inside its transaction. */
+/*
+ * Registrants this import put inside an open incident's area join its
+ * roster, as they would arriving through the API (incident.h,
+ * incident_on_arrivals). The presences it wrote carry its time in
+ * updated_at; they are read only when an incident is open.
+ */
+static int join_incidents(struct importer *im)
+{
+	struct store *st = im->db->st;
+	struct geo_presence *v = NULL;
+	size_t n = 0, alloc = 0;
+	struct store_stmt *s;
+	int64_t open_incidents = 0;
+	int rc;
+
+	if (store_prepare(st, "SELECT count(*) FROM incident WHERE status = 'open'", &s))
+		return db_fail(im, "read the open incidents");
+	if ((rc = store_step(s)) == STORE_ROW)
+		open_incidents = store_col_int64(s, 0);
+	store_reset(s);
+	if (rc < 0)
+		return db_fail(im, "read the open incidents");
+	if (!open_incidents)
+		return HW_OK;
+	if (store_prepare(st, "SELECT " GEO_PRESENCE_COLUMNS " FROM presence "
+			  "WHERE updated_at = ? AND lat IS NOT NULL", &s))
+		return db_fail(im, "read the imported presences");
+	store_bind_str(s, 1, im->now);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		ALLOC_GROW(v, n + 1, alloc);
+		if (geo_presence_from_row(s, &v[n]) == HW_OK)
+			n++;
+	}
+	store_reset(s);
+	if (rc < 0) {
+		free(v);
+		return db_fail(im, "read the imported presences");
+	}
+	rc = incident_on_arrivals(st, v, n, im->o->actor ? im->o->actor
+				  : audit_cli_actor(), "imported",
+				  &im->res->joined, im->err);
+	free(v);
+	return rc;
+}
+
 static int record_import(struct importer *im)
 {
 	struct strbuf detail = STRBUF_INIT;
@@ -946,7 +993,9 @@ int import_registrants(struct db *db, const struct import_options *o,
 		rc = db_fail(&im, "rebuild indexes");
 		goto out;
 	}
-	rc = record_import(&im);
+	rc = join_incidents(&im);
+	if (!rc)
+		rc = record_import(&im);
 	if (rc)
 		goto out;
 	rc = store_commit(db->st);
@@ -1012,6 +1061,9 @@ int cmd_import(int argc, char **argv)
 	       "%" PRIu64 " new persons, %" PRIu64 " updated",
 	       res.written, res.rows, o.path, hw_now() - t0, res.persons_new,
 	       res.persons_updated);
+	if (res.joined)
+		printf("; %" PRId64 " joined the roster of open incidents",
+		       res.joined);
 	if (res.rejected)
 		printf("; %" PRIu64 " %s rejected, see %s.rejects.csv and "
 		       "%s.rejects.txt", res.rejected,

@@ -34,6 +34,8 @@ struct import_result {
 	uint64_t rejected;    /* rows with a problem */
 	uint64_t persons_new;
 	uint64_t persons_updated;
+	int64_t joined;       /* roster entries of open incidents added or
+				 brought back inside (incident.h) */
 };
 
 /*

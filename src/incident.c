@@ -1181,77 +1181,130 @@ static int cache_refresh(struct store *st, struct strbuf *err)
 	return HW_OK;
 }
 
-/* Put `person` on the roster of `incident`, or back inside its area. */
-static int join_one(struct store *st, int64_t incident, int64_t person,
-		    const char *country, const char *actor, struct strbuf *err)
+/* An entry found inside an open incident's area. */
+struct arrival {
+	int64_t incident;
+	uint32_t person;
+	char country[3];
+};
+
+static int by_arrival(const void *a, const void *b)
 {
+	const struct arrival *x = a, *y = b;
+
+	if (x->incident != y->incident)
+		return x->incident < y->incident ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+/*
+ * Join the persons of arrivals a[0 .. n) (one incident, in person order,
+ * without repeats) to its roster: one roster change for all of them,
+ * newcomers joined, persons who had left the area back inside, the
+ * missions of their countries added. Persons already inside are skipped.
+ */
+static int join_arrivals(struct store *st, const struct arrival *a, size_t n,
+			 const char *actor, const char *reason, int64_t *joined,
+			 struct strbuf *err)
+{
+	struct idlist join = { 0 }, back = { 0 };
 	struct store_stmt *s;
-	uint32_t id = (uint32_t)person;
-	int64_t change;
+	int64_t incident = a[0].incident, change;
 	char now[21];
-	int rc, in_area = -1;
+	size_t i;
+	int rc = HW_OK;
 
 	if (store_prepare(st, "SELECT in_area FROM roster WHERE incident_id = ? "
 			  "AND person_id = ?", &s))
 		return db_fail(st, err, "read the roster");
-	store_bind_int64(s, 1, incident);
-	store_bind_int64(s, 2, person);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		in_area = (int)store_col_int64(s, 0);
-	store_reset(s);
-	if (rc < 0)
-		return db_fail(st, err, "read the roster");
-	if (in_area > 0)
-		return HW_OK;
+	for (i = 0; i < n && !rc; i++) {
+		store_bind_int64(s, 1, incident);
+		store_bind_int64(s, 2, a[i].person);
+		rc = store_step(s);
+		if (rc == STORE_DONE)
+			idlist_push(&join, a[i].person);
+		else if (rc == STORE_ROW && !store_col_int64(s, 0))
+			idlist_push(&back, a[i].person);
+		store_reset(s);
+		rc = rc < 0 ? db_fail(st, err, "read the roster") : HW_OK;
+	}
+	if (rc || (!join.n && !back.n))
+		goto out;
 	now_utc(now);
-	if ((rc = change_begin(st, incident, actor, now, "arrived", &change, err)))
-		return rc;
-	if (in_area < 0)
-		rc = roster_join(st, incident, &id, 1, change, now, err);
-	else
-		rc = roster_set_in_area(st, incident, &id, 1, 1, change, now, err);
-	if (!rc)
-		rc = change_counts(st, change, in_area < 0, in_area == 0, 0, err);
-	if (!rc && country && *country)
-		rc = mission_add_country(st, incident, country, err);
+	if ((rc = change_begin(st, incident, actor, now, reason, &change, err)) ||
+	    (rc = roster_join(st, incident, join.v, join.n, change, now, err)) ||
+	    (rc = roster_set_in_area(st, incident, back.v, back.n, 1, change, now,
+				     err)) ||
+	    (rc = change_counts(st, change, join.n, back.n, 0, err)))
+		goto out;
+	*joined += (int64_t)(join.n + back.n);
+	/* The missions of each country once (the set only grows). */
+	for (i = 0; i < n && !rc; i++) {
+		size_t k;
+
+		if (!a[i].country[0])
+			continue;
+		for (k = 0; k < i && strcmp(a[k].country, a[i].country); k++)
+			;
+		if (k == i)
+			rc = mission_add_country(st, incident, a[i].country, err);
+	}
+out:
+	free(join.v);
+	free(back.v);
+	return rc;
+}
+
+int incident_on_arrivals(struct store *st, const struct geo_presence *p,
+			 size_t n, const char *actor, const char *reason,
+			 int64_t *joined, struct strbuf *err)
+{
+	struct geo_filter today;
+	struct arrival *hits = NULL;
+	size_t nhits = 0, hits_alloc = 0, i, k;
+	int rc = HW_OK;
+
+	*joined = 0;
+	geo_filter_today(&today);
+	pthread_mutex_lock(&cache_lock);
+	rc = cache_refresh(st, err);
+	for (i = 0; i < n && !rc && ncache; i++) {
+		if (!(p[i].arrival <= today.on && today.on <= p[i].departure))
+			continue;
+		for (k = 0; k < ncache; k++) {
+			if (!cached_contains(&cache[k], p[i].lat, p[i].lon))
+				continue;
+			ALLOC_GROW(hits, nhits + 1, hits_alloc);
+			hits[nhits].incident = cache[k].id;
+			hits[nhits].person = p[i].person;
+			memcpy(hits[nhits].country, p[i].country, sizeof(hits->country));
+			nhits++;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (nhits)
+		qsort(hits, nhits, sizeof(*hits), by_arrival);
+	/* One person once per incident (one presence inside is enough). */
+	for (i = k = 0; i < nhits; i++)
+		if (!k || hits[i].incident != hits[k - 1].incident ||
+		    hits[i].person != hits[k - 1].person)
+			hits[k++] = hits[i];
+	nhits = k;
+	for (i = 0; i < nhits && !rc; i = k) {
+		for (k = i; k < nhits && hits[k].incident == hits[i].incident; k++)
+			;
+		rc = join_arrivals(st, hits + i, k - i, actor, reason, joined, err);
+	}
+	free(hits);
 	return rc;
 }
 
 int incident_on_presence(struct store *st, const struct geo_presence *p,
 			 size_t n, const char *actor, struct strbuf *err)
 {
-	struct geo_filter today;
-	struct { int64_t incident; size_t entry; } *hits = NULL;
-	size_t nhits = 0, hits_alloc = 0, i, k;
-	int rc = HW_OK;
+	int64_t joined = 0;
 
-	geo_filter_today(&today);
-	for (i = 0; i < n; i++)
-		if (p[i].arrival <= today.on && today.on <= p[i].departure)
-			break;
-	if (i == n)
-		return HW_OK;  /* nobody is there today */
-	pthread_mutex_lock(&cache_lock);
-	rc = cache_refresh(st, err);
-	for (k = 0; k < ncache && !rc; k++) {
-		for (i = 0; i < n; i++) {
-			if (!(p[i].arrival <= today.on && today.on <= p[i].departure) ||
-			    !cached_contains(&cache[k], p[i].lat, p[i].lon))
-				continue;
-			ALLOC_GROW(hits, nhits + 1, hits_alloc);
-			hits[nhits].incident = cache[k].id;
-			hits[nhits].entry = i;
-			nhits++;
-			break;  /* one presence inside is enough */
-		}
-	}
-	pthread_mutex_unlock(&cache_lock);
-	for (i = 0; i < nhits && !rc; i++)
-		rc = join_one(st, hits[i].incident, p[hits[i].entry].person,
-			      p[hits[i].entry].country, actor, err);
-	free(hits);
-	return rc;
+	return incident_on_arrivals(st, p, n, actor, "arrived", &joined, err);
 }
 
 /* ---- Reading ---- */

@@ -125,7 +125,8 @@ int incident_close(struct store *st, int64_t id, struct strbuf *err);
  * transaction): the entries `p[0 .. n)` as the geo engine takes them
  * (presence.h's presence_geo_entries). Each entry present today that lies
  * inside the area of an open incident puts its person on that incident's
- * roster (status unknown, with an event by `actor`), or back inside the
+ * roster (status unknown, with a roster change "arrived" by `actor`), or
+ * back inside the
  * area if the person had left it, and adds the missions of the presence's
  * country. Nothing happens for a person already inside.
  *
@@ -136,6 +137,17 @@ int incident_close(struct store *st, int64_t id, struct strbuf *err);
  */
 int incident_on_presence(struct store *st, const struct geo_presence *p,
 			 size_t n, const char *actor, struct strbuf *err);
+
+/*
+ * The same for entries `p[0 .. n)` of any number of persons, in any order
+ * (an import's): each incident they reach gets one roster change, with
+ * `reason` ("arrived", "imported") and the counts, for all its newcomers.
+ * *joined: the roster entries added or brought back inside, over all
+ * incidents.
+ */
+int incident_on_arrivals(struct store *st, const struct geo_presence *p,
+			 size_t n, const char *actor, const char *reason,
+			 int64_t *joined, struct strbuf *err);
 
 /*
  * Incident `id` as JSON (*out, the caller's reference): its fields, the

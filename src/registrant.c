@@ -121,35 +121,6 @@ static inline char to_upper(char c)
 	return c >= 'a' && c <= 'z' ? (char)(c - ('a' - 'A')) : c;
 }
 
-/*
- * Append `s` in single quotes for a message, shortened to about QUOTE_MAX
- * bytes, with anything that is not printable UTF-8 shown as '?', so that a
- * message is always valid UTF-8 (the HTTP API puts it into JSON).
- */
-static void add_quoted(struct strbuf *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-	uint32_t cp;
-
-	strbuf_addch(out, '\'');
-	while (i < len) {
-		if (i >= QUOTE_MAX) {
-			strbuf_addstr(out, "\xE2\x80\xA6"); /* an ellipsis */
-			break;
-		}
-		k = utf8_decode(p + i, len - i, &cp);
-		if (!k || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-			strbuf_addch(out, '?');
-			i += k ? k : 1;
-			continue;
-		}
-		strbuf_add(out, s + i, k);
-		i += k;
-	}
-	strbuf_addch(out, '\'');
-}
-
 /* Append "'VALUE' " followed by the printf-formatted rest of a reason. */
 __attribute__((format(printf, 4, 5)))
 static int bad(struct strbuf *err, const char *s, size_t len,
@@ -157,7 +128,7 @@ static int bad(struct strbuf *err, const char *s, size_t len,
 {
 	va_list ap;
 
-	add_quoted(err, s, len);
+	strbuf_add_quoted(err, s, len, QUOTE_MAX);
 	strbuf_addch(err, ' ');
 	va_start(ap, fmt);
 	strbuf_vaddf(err, fmt, ap);
@@ -1055,7 +1026,7 @@ int reg_header_parse(struct reg_header *h, const struct csv_record *rec,
 			strbuf_addstr(err, "a column has no name");
 			return HW_EINPUT;
 		}
-		add_quoted(err, s, len);
+		strbuf_add_quoted(err, s, len, QUOTE_MAX);
 		strbuf_addstr(err, " is not a registrant column");
 		for (c = 0; c < RC_COUNT; c++)
 			if (strlen(reg_columns[c]) == len &&

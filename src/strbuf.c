@@ -266,3 +266,46 @@ size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 		*cp = v;
 	return n;
 }
+
+static bool ascii_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void strbuf_add_clean(struct strbuf *sb, const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, out = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (out >= max) {
+			strbuf_addstr(sb, "...");
+			return;
+		}
+		if (ascii_space(u[i])) {
+			strbuf_addch(sb, ' ');
+			out++;
+			while (i < len && ascii_space(u[i]))
+				i++;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
+		if (!n || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			strbuf_addch(sb, '?');
+			i += n ? n : 1;
+			out++;
+			continue;
+		}
+		strbuf_add(sb, s + i, n);
+		i += n;
+		out += n;
+	}
+}
+
+void strbuf_add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max)
+{
+	strbuf_addch(sb, '\'');
+	strbuf_add_clean(sb, s, len, max);
+	strbuf_addch(sb, '\'');
+}

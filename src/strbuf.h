@@ -67,6 +67,17 @@ void strbuf_addhtml(struct strbuf *sb, const char *s);
  */
 size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
+/*
+ * Append text from outside (a file, a request, a document) to a message:
+ * at most about `max` bytes of it, then "..."; each run of whitespace
+ * (space, tab, CR, LF) becomes one space, other control characters (C0,
+ * DEL, C1) and bytes that are not UTF-8 become '?'. The message stays one
+ * line of valid UTF-8 whatever the text holds. strbuf_add_quoted() puts
+ * it in single quotes.
+ */
+void strbuf_add_clean(struct strbuf *sb, const char *s, size_t len, size_t max);
+void strbuf_add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max);
+
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 

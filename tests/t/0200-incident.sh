@@ -210,4 +210,19 @@ expect_status 1 hw incident poll --db f.db --feed "$FEED/missing.atom"
 expect_in err "HTTP status 404"
 expect_status 2 hw incident poll --db f.db --feed "file:///etc/passwd"
 expect_in err "not an http:// or https:// URL"
+
+# Registrants imported inside an open incident's area join its roster,
+# as those arriving through the API do: one roster change for them all.
+KF=$(hw incident list --db f.db --json | jq -r '.[0].id')
+before=$(hw incident list --db f.db --json | jq -r '.[0].affected')
+hw gen --people 3000 --seed 6 --nationality IN --out p2.csv
+hw import registrants p2.csv --db f.db > out
+after=$(hw incident list --db f.db --json | jq -r '.[0].affected')
+expect_eq "$after" "$(hw query --db f.db --cap "$CAP/kathmandu-quake-update.xml" --count)" "the roster after the import is what query counts"
+[ "$after" -gt "$before" ] || fail "nobody imported inside the area: the test data is wrong"
+expect_in out "joined the roster of open incidents"
+expect_eq "$(sqlite3 f.db "SELECT joined FROM roster_change WHERE incident_id = $KF AND reason = 'imported'")" $((after - before)) "one roster change 'imported'"
+# Importing the same file again joins nobody.
+hw import registrants p2.csv --db f.db > out
+expect_eq "$(sqlite3 f.db "SELECT count(*) FROM roster_change WHERE reason = 'imported'")" "$(sqlite3 f.db "SELECT count(DISTINCT incident_id) FROM roster_change WHERE reason = 'imported'")" "no second change"
 echo ok

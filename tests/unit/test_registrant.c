@@ -492,7 +492,7 @@ static void test_header(void **state)
 		  "lower case: 'given_name')" },
 		{ "external_id,,needs\n", "column 2: a column has no name" },
 		{ "external_id,\"a\tb\"\n",
-		  "column 2: 'a?b' is not a registrant column" },
+		  "column 2: 'a b' is not a registrant column" },
 		{ "external_id,family_name\n", "column 'given_name' is missing" },
 		{ "external_id,family_name,given_name,native_name,sex,"
 		  "date_of_birth,nationality,passport_no,phone,email,language,"
