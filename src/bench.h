@@ -180,6 +180,11 @@ struct bench_wrk {
  * bench_wrk_run() parses. The caller adds its request() function.
  */
 void bench_wrk_lua_common(struct strbuf *s, const char *cmd);
+/* The options of a wrk run: --duration 1 to 3600 s, --connections 1 to
+ * 10,000, --threads 1 to 256 and no more threads than connections (wrk
+ * needs one each). HW_OK, or HW_EINPUT with a message naming the option. */
+int bench_check_wrk_range(const char *cmd, int64_t duration, int64_t connections,
+			  int64_t threads);
 /*
  * Run wrk; fails, naming the run, on any answer that is not 2xx or 3xx,
  * any socket error (an answer slower than 10 s counts as one) or no

@@ -918,39 +918,16 @@ static void print_table(const struct run *r)
 
 static int check_opts(const struct opts *o)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-		int64_t lo, hi;
-	} ranges[] = {
-		{ "people", offsetof(struct opts, people), 100, 200000000 },
-		{ "affected", offsetof(struct opts, affected), 0, 200000000 },
-		{ "dispatch-seconds", offsetof(struct opts, dispatch_s), 1, 3600 },
-		{ "duration", offsetof(struct opts, duration), 1, 3600 },
-		{ "connections", offsetof(struct opts, connections), 1, 10000 },
-		{ "threads", offsetof(struct opts, threads), 1, 256 },
-	};
-	size_t i;
+	int rc;
 
-	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
-		int64_t v = *(const int64_t *)((const char *)o + ranges[i].off);
-
-		if (v < ranges[i].lo || v > ranges[i].hi) {
-			cli_error(CMD, "option '--%s': %" PRId64 " is out of range "
-				  "(%" PRId64 " to %" PRId64 ")", ranges[i].name, v,
-				  ranges[i].lo, ranges[i].hi);
-			return HW_EINPUT;
-		}
-	}
+	if ((rc = opt_check_range(CMD, "people", o->people, 100, 200000000)) ||
+	    (rc = opt_check_range(CMD, "affected", o->affected, 0, 200000000)) ||
+	    (rc = opt_check_range(CMD, "dispatch-seconds", o->dispatch_s, 1, 3600)) ||
+	    (rc = bench_check_wrk_range(CMD, o->duration, o->connections, o->threads)))
+		return rc;
 	if (o->affected > o->people) {
 		cli_error(CMD, "option '--affected': %" PRId64 " is more than "
 			  "--people %" PRId64, o->affected, o->people);
-		return HW_EINPUT;
-	}
-	if (o->connections < o->threads) {
-		cli_error(CMD, "option '--connections': %" PRId64 " is fewer than "
-			  "--threads %" PRId64 " (wrk needs one per thread at least)",
-			  o->connections, o->threads);
 		return HW_EINPUT;
 	}
 	return HW_OK;

@@ -2071,16 +2071,9 @@ int bench_geo(int argc, char **argv)
 	rc = opt_parse_only(opts, argc, argv);
 	if (rc)
 		return rc;
-	if (people < 1 || people > 200000000) {
-		cli_error(CMD, "option '--people': %" PRId64 " is out of range "
-			  "(1 to 200000000)", people);
-		return HW_EINPUT;
-	}
-	if (per_kind < 1 || per_kind > 100000) {
-		cli_error(CMD, "option '--queries': %" PRId64 " is out of range "
-			  "(1 to 100000)", per_kind);
-		return HW_EINPUT;
-	}
+	if ((rc = opt_check_range(CMD, "people", people, 1, 200000000)) ||
+	    (rc = opt_check_range(CMD, "queries", per_kind, 1, 100000)))
+		return rc;
 	/* Interruptions end the run through the cleanup below, so that no
 	 * server and no scratch directory is left behind. */
 	interrupted = 0;

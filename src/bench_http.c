@@ -485,40 +485,6 @@ static void print_table(const struct run *r)
 
 /* --- the command --------------------------------------------------------- */
 
-/* Each option's range, checked in one place. */
-static int check_opts(const struct opts *o)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-		int64_t lo, hi;
-	} ranges[] = {
-		{ "people", offsetof(struct opts, people), 1, 200000000 },
-		{ "duration", offsetof(struct opts, duration), 1, 3600 },
-		{ "connections", offsetof(struct opts, connections), 1, 10000 },
-		{ "threads", offsetof(struct opts, threads), 1, 256 },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
-		int64_t v = *(const int64_t *)((const char *)o + ranges[i].off);
-
-		if (v < ranges[i].lo || v > ranges[i].hi) {
-			cli_error(CMD, "option '--%s': %" PRId64 " is out of range "
-				  "(%" PRId64 " to %" PRId64 ")", ranges[i].name, v,
-				  ranges[i].lo, ranges[i].hi);
-			return HW_EINPUT;
-		}
-	}
-	if (o->connections < o->threads) {
-		cli_error(CMD, "option '--connections': %" PRId64 " is fewer than "
-			  "--threads %" PRId64 " (wrk needs one per thread at least)",
-			  o->connections, o->threads);
-		return HW_EINPUT;
-	}
-	return HW_OK;
-}
-
 static void run_release(struct run *r)
 {
 	int t;
@@ -554,7 +520,9 @@ int bench_http(int argc, char **argv)
 	char password[64] = "";
 	int rc, t;
 
-	if ((rc = opt_parse_only(opts, argc, argv)) || (rc = check_opts(&o)))
+	if ((rc = opt_parse_only(opts, argc, argv)) ||
+	    (rc = opt_check_range(CMD, "people", o.people, 1, 200000000)) ||
+	    (rc = bench_check_wrk_range(CMD, o.duration, o.connections, o.threads)))
 		return rc;
 	/* Interruptions end the run through the cleanup below, so that no
 	 * child and no scratch directory is left behind. No SA_RESTART: a

@@ -68,6 +68,16 @@ static int set_value(const char *cmd, const struct opt *o, const char *arg)
 	return HW_EINTERNAL;
 }
 
+int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
+		    int64_t max)
+{
+	if (v >= min && v <= max)
+		return HW_OK;
+	cli_error(cmd, "option '--%s': %" PRId64 " is out of range (%" PRId64
+		  " to %" PRId64 ")", name, v, min, max);
+	return HW_EINPUT;
+}
+
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos)
 {

@@ -73,6 +73,11 @@ struct subcommand {
 int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
 		 int argc, char **argv);
 
+/* An integer option's value `v` against its range: HW_OK, or HW_EINPUT
+ * after "homeward CMD: option '--NAME': V is out of range (MIN to MAX)". */
+int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
+		    int64_t max);
+
 /* Print "homeward CMD: " and the message to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

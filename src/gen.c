@@ -2216,11 +2216,8 @@ int cmd_gen(int argc, char **argv)
 			  "people to generate");
 		goto out;
 	}
-	if (people < 1 || (uint64_t)people > GEN_MAX_PEOPLE) {
-		cli_error("gen", "option '--people': %" PRId64 " is out of range "
-			  "(1 to %" PRIu64 ")", people, GEN_MAX_PEOPLE);
+	if (opt_check_range("gen", "people", people, 1, (int64_t)GEN_MAX_PEOPLE))
 		goto out;
-	}
 	gp.people = (uint64_t)people;
 	gp.seed = 1;
 	if (seed_s) {
