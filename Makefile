@@ -84,7 +84,7 @@ homeward: build/rel/src/main.o $(REL_OBJS)
 build/asan/homeward: build/asan/src/main.o $(ASAN_OBJS)
 	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-build/asan/unit/%: tests/unit/%.c $(ASAN_OBJS) $(HDRS)
+build/asan/unit/%: tests/unit/%.c $(ASAN_OBJS) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -Wno-missing-prototypes $(ASAN_CFLAGS) $(CPPFLAGS_HW) -o $@ $< $(ASAN_OBJS) $(LIBS) -lcmocka
 

@@ -49,6 +49,15 @@ void bench_remove_tree(const char *dir)
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+int bench_scratch_dir(const char *cmd, char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/homeward-bench-XXXXXX");
+	if (mkdtemp(dir))
+		return HW_OK;
+	cli_error(cmd, "cannot make a scratch directory: %s", strerror(errno));
+	return HW_EIO;
+}
+
 /* Run argv (no shell) with stdout to `out_fd` (or inherited if < 0);
  * return its exit status, or -1 if it could not be run. */
 static int run_program(char *const argv[], int out_fd)
@@ -771,7 +780,7 @@ static int bench_import(int argc, char **argv)
 		{ "json", OPT_FLAG, &json },
 		{ NULL, 0, NULL },
 	};
-	char dir[] = "/tmp/homeward-bench-XXXXXX";
+	char dir[64];
 	struct strbuf csv = STRBUF_INIT, dbp = STRBUF_INIT, raw = STRBUF_INIT;
 	struct strbuf err = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct db db = { 0 };
@@ -800,12 +809,9 @@ static int bench_import(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = HW_EIO;
-	if (!mkdtemp(dir)) {
-		cli_error("bench import", "cannot make a scratch directory: %s",
-			  strerror(errno));
+	if ((rc = bench_scratch_dir("bench import", dir, sizeof(dir))))
 		goto out;
-	}
+	rc = HW_EIO;
 	have_dir = true;
 	strbuf_addf(&csv, "%s/people.csv", dir);
 	strbuf_addf(&dbp, "%s/homeward.db", dir);

@@ -34,6 +34,16 @@ int bench_populate(const char *dir, int64_t people, bool quiet,
 /* Remove a scratch directory and everything under it. NULL-safe. */
 void bench_remove_tree(const char *dir);
 
+/*
+ * Make a scratch directory /tmp/homeward-bench-XXXXXX for a run, its path
+ * into dir[size] (at least 32 bytes). Under /tmp, not $TMPDIR: the
+ * children of a run work in it under other users (nginx's workers as
+ * nobody, PostgreSQL as postgres), and a private $TMPDIR would shut them
+ * out. HW_OK, or HW_EIO after "homeward CMD: cannot make a scratch
+ * directory: REASON".
+ */
+int bench_scratch_dir(const char *cmd, char *dir, size_t size);
+
 /* ---- What the benchmarks that drive children share ----
  *
  * The benchmarks that run other programs (wrk, nginx, an SMTP sink) start

@@ -2052,7 +2052,7 @@ int bench_geo(int argc, char **argv)
 		{ "json", OPT_FLAG, &json },
 		{ NULL, 0, NULL },
 	};
-	char dir[] = "/tmp/homeward-bench-XXXXXX";
+	char dir[64];
 	struct strbuf dbp = STRBUF_INIT, rtp = STRBUF_INIT, err = STRBUF_INIT;
 	struct strbuf why = STRBUF_INIT;
 	struct sigaction sa, old_int, old_term, old_hup;
@@ -2094,12 +2094,8 @@ int bench_geo(int argc, char **argv)
 		cli_error(CMD, "cannot build the query mix: %s", err.buf);
 		goto out;
 	}
-	rc = HW_EIO;
-	if (!mkdtemp(dir)) {
-		cli_error(CMD, "cannot make a scratch directory: %s",
-			  strerror(errno));
+	if ((rc = bench_scratch_dir(CMD, dir, sizeof(dir))))
 		goto out;
-	}
 	have_dir = true;
 	rc = bench_populate(dir, people, json, &dbp, &err);
 	if (rc)

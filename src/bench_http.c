@@ -536,14 +536,10 @@ int bench_http(int argc, char **argv)
 		cli_error(CMD, "%s", err.buf);
 		goto out;
 	}
-	rc = HW_EIO;
-	snprintf(r.dir, sizeof(r.dir), "/tmp/homeward-bench-XXXXXX");
-	if (!mkdtemp(r.dir)) {
-		cli_error(CMD, "cannot make a scratch directory: %s",
-			  strerror(errno));
+	if ((rc = bench_scratch_dir(CMD, r.dir, sizeof(r.dir))))
 		goto out;
-	}
 	r.have_dir = true;
+	rc = HW_EIO;
 	/* nginx's workers (nobody, when we are root) must reach www/. */
 	if (chmod(r.dir, 0711) || (rc = bench_make_dir(CMD, r.dir, "www", 0755))) {
 		cli_error(CMD, "cannot prepare '%s': %s", r.dir, strerror(errno));

@@ -4,25 +4,16 @@
 #include "homeward.h"
 #include "audit.h"
 #include "store.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/hw-test-audit-XXXXXX";
-static char dbpath[128];
+static char dir[256];
+static char dbpath[320];
 static struct store *st;
 static int dbno;
-
-static int64_t count(const char *sql)
-{
-	struct store_stmt *s;
-	int64_t n = -1;
-	if (store_prepare(st, sql, &s) == HW_OK && store_step(s) == STORE_ROW)
-		n = store_col_int64(s, 0);
-	store_reset(s);
-	return n;
-}
 
 static void append(const char *action, const char *object, const char *detail)
 {
@@ -86,11 +77,11 @@ static void test_intact(void **state)
 	assert_int_equal(audit_verify(st, &bad, &n, &err), HW_OK);
 	assert_int_equal(n, 5);
 	assert_int_equal(bad, -1);
-	assert_int_equal(count("SELECT count(*) FROM audit WHERE prev_hash = "
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit WHERE prev_hash = "
 			       "'0000000000000000000000000000000000000000000000000000000000000000'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM audit a JOIN audit b "
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit a JOIN audit b "
 			       "ON b.id = a.id + 1 AND b.prev_hash = a.hash"), 4);
-	assert_int_equal(count("SELECT count(*) FROM audit WHERE length(hash) = 64 "
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit WHERE length(hash) = 64 "
 			       "AND at LIKE '____-__-__T__:__:__Z'"), 5);
 	strbuf_release(&err);
 }
@@ -131,9 +122,9 @@ static void test_null_is_not_empty(void **state)
 	(void)state;
 	append_five();
 	/* Entry 2 has a NULL object, entry 3 an empty detail: both kept. */
-	assert_int_equal(count("SELECT count(*) FROM audit WHERE id = 2 AND "
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit WHERE id = 2 AND "
 			       "object IS NULL"), 1);
-	assert_int_equal(count("SELECT count(*) FROM audit WHERE id = 3 AND "
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit WHERE id = 3 AND "
 			       "detail = ''"), 1);
 	assert_int_equal(store_exec(st, "UPDATE audit SET object = '' WHERE id = 2"),
 			 HW_OK);
@@ -155,7 +146,7 @@ static void test_rollback(void **state)
 	assert_int_equal(audit_append(st, "test:unit", "import", "b.csv", NULL,
 				      NULL, &err), HW_OK);
 	assert_int_equal(store_rollback(st), HW_OK);
-	assert_int_equal(count("SELECT count(*) FROM audit"), 1);
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM audit"), 1);
 	/* The next entry takes the id the rolled-back one had. */
 	append("import", "c.csv", "1 rows");
 	assert_int_equal(audit_verify(st, NULL, &n, &err), HW_OK);
@@ -177,15 +168,14 @@ static void test_cli_actor(void **state)
 static int group_setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_make(dir, sizeof(dir), "audit");
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[200];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_remove(dir);
+	return 0;
 }
 
 int main(void)

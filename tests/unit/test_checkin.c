@@ -6,6 +6,7 @@
 #include "checkin.h"
 #include "roster.h"
 #include "store.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -107,25 +108,15 @@ static void test_languages(void **state)
 
 /* ---- Roster ---- */
 
-static char dir[] = "/tmp/hw-test-checkin-XXXXXX";
+static char dir[256];
 static struct store *st;
-
-static int64_t count(const char *sql)
-{
-	struct store_stmt *s;
-	int64_t n = -1;
-	if (store_prepare(st, sql, &s) == HW_OK && store_step(s) == STORE_ROW)
-		n = store_col_int64(s, 0);
-	store_reset(s);
-	return n;
-}
 
 static int setup(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
-	char path[128];
+	char path[320];
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "checkin"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/t.db", dir);
 	if (store_open(path, STORE_CREATE | STORE_MIGRATE, &st, &err))
@@ -142,11 +133,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[200];
 	(void)state;
 	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_remove(dir);
+	return 0;
 }
 
 static void test_set_status(void **state)
@@ -186,13 +176,13 @@ static void test_set_status(void **state)
 					   NULL, &err), HW_OK);
 	assert_int_equal(roster_get_status(st, 7, 1, &status), HW_OK);
 	assert_int_equal(status, ROSTER_SAFE);
-	assert_int_equal(count("SELECT count(*) FROM roster_event WHERE person_id = 1"), 2);
-	assert_int_equal(count("SELECT party_size FROM roster WHERE person_id = 1"), 3);
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM roster_event WHERE person_id = 1"), 2);
+	assert_int_equal(count_rows(st, "SELECT party_size FROM roster WHERE person_id = 1"), 3);
 	/* An answer without details keeps the earlier ones. */
 	assert_int_equal(roster_set_status(st, 7, 1, "needs-help", "sms", "sms", "x", NULL,
 					   &err), HW_OK);
-	assert_int_equal(count("SELECT party_size FROM roster WHERE person_id = 1"), 3);
-	assert_int_equal(count("SELECT count(*) FROM roster WHERE person_id = 1 AND "
+	assert_int_equal(count_rows(st, "SELECT party_size FROM roster WHERE person_id = 1"), 3);
+	assert_int_equal(count_rows(st, "SELECT count(*) FROM roster WHERE person_id = 1 AND "
 			       "note = 'at the hotel' AND lat = 48.85"), 1);
 	assert_int_equal(roster_set_note(st, 7, 2, "who is this?"), HW_OK);
 	assert_int_equal(roster_set_note(st, 7, 9, "x"), HW_ENOTFOUND);

@@ -11,6 +11,7 @@
 #include "gen.h"
 #include "refgeo.h"
 #include "registrant.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -544,12 +545,12 @@ static void test_bad_params(void **state)
  * its options are wrong. */
 static void test_command(void **state)
 {
-	char dir[] = "/tmp/test_gen-XXXXXX";
+	char dir[256];
 	struct strbuf out = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct stat st;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(scratch_make(dir, sizeof(dir), "gen"), 0);
 	strbuf_addf(&out, "%s/p.csv", dir);
 	strbuf_addf(&tmp, "%s/p.csv.tmp", dir);
 	{

@@ -6,13 +6,14 @@
 #include "import.h"
 #include "registrant.h"
 #include "store.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/hw-test-import-XXXXXX";
-static char dbpath[128], csvpath[128];
+static char dir[256];
+static char dbpath[320], csvpath[320];
 static struct db db;
 
 static const char header[] =
@@ -53,22 +54,12 @@ static int run(bool skip, struct import_result *res, struct strbuf *err)
 	return import_registrants(&db, &o, res, err);
 }
 
-static int64_t count(const char *sql)
-{
-	struct store_stmt *s;
-	int64_t n = -1;
-	if (store_prepare(db.st, sql, &s) == HW_OK && store_step(s) == STORE_ROW)
-		n = store_col_int64(s, 0);
-	store_reset(s);
-	return n;
-}
-
 static int setup(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
 	bool created;
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "import"))
 		return -1;
 	snprintf(dbpath, sizeof(dbpath), "%s/t.db", dir);
 	snprintf(csvpath, sizeof(csvpath), "%s/in.csv", dir);
@@ -80,11 +71,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[200];
 	(void)state;
 	db_release(&db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_remove(dir);
+	return 0;
 }
 
 static void test_all_or_nothing(void **state)
@@ -99,15 +89,15 @@ static void test_all_or_nothing(void **state)
 	assert_int_equal(write_file(&body), 0);
 	assert_int_equal(run(false, &res, &err), HW_EINPUT);
 	assert_non_null(strstr(err.buf, "1 of 3 rows has problems"));
-	assert_int_equal(count("SELECT count(*) FROM person"), 0);
-	assert_int_equal(count("SELECT count(*) FROM party"), 0);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM person"), 0);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM party"), 0);
 
 	/* With --skip-invalid the two good rows are written. */
 	assert_int_equal(run(true, &res, &err), HW_OK);
 	assert_int_equal(res.written, 2);
 	assert_int_equal(res.rejected, 1);
-	assert_int_equal(count("SELECT count(*) FROM person"), 2);
-	assert_int_equal(count("SELECT count(*) FROM contact"), 4);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM person"), 2);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM contact"), 4);
 	strbuf_release(&body);
 	strbuf_release(&err);
 }
@@ -143,7 +133,7 @@ static void test_person_rows(void **state)
 	assert_int_equal(write_file(&body), 0);
 	assert_int_equal(run(false, &res, &err), HW_OK);
 	assert_int_equal(res.persons_new, 1);
-	assert_int_equal(count("SELECT count(*) FROM presence p JOIN person x ON x.id = p.person_id WHERE x.external_id = 'C1'"), 2);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM presence p JOIN person x ON x.id = p.person_id WHERE x.external_id = 'C1'"), 2);
 	/* Disagreeing rows of one person are refused. */
 	strbuf_reset(&body);
 	row(&body, "C2", "Santos", "FR", "2026-01-01", "2026-01-10", "");
@@ -156,9 +146,9 @@ static void test_person_rows(void **state)
 	assert_int_equal(write_file(&body), 0);
 	assert_int_equal(run(false, &res, &err), HW_OK);
 	assert_int_equal(res.persons_updated, 1);
-	assert_int_equal(count("SELECT count(*) FROM presence p JOIN person x ON x.id = p.person_id WHERE x.external_id = 'C1'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM person WHERE external_id = 'C1' AND family_name = 'Santos-Cruz'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM contact c JOIN person x ON x.id = c.person_id WHERE x.external_id = 'C1'"), 2);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM presence p JOIN person x ON x.id = p.person_id WHERE x.external_id = 'C1'"), 1);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM person WHERE external_id = 'C1' AND family_name = 'Santos-Cruz'"), 1);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM contact c JOIN person x ON x.id = c.person_id WHERE x.external_id = 'C1'"), 2);
 	strbuf_release(&body);
 	strbuf_release(&err);
 }
@@ -186,7 +176,7 @@ static void test_many_chunks(void **state)
 	assert_int_equal(res.rejected, 2);
 	assert_int_equal(run(true, &res, &err), HW_OK);
 	assert_int_equal(res.written, 4998);
-	assert_int_equal(count("SELECT count(*) FROM person WHERE external_id LIKE 'D%'"), 4998);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM person WHERE external_id LIKE 'D%'"), 4998);
 	strbuf_release(&body);
 	strbuf_release(&err);
 }

@@ -1,19 +1,20 @@
 /* Unit tests for keyring.c: key files, sealing, tampering, keyed hashes. */
 #include "homeward.h"
 #include "keyring.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/hw-test-keyring-XXXXXX";
-static char path[128], path2[128];
+static char dir[256];
+static char path[320], path2[320];
 
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "keyring"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/a.key", dir);
 	snprintf(path2, sizeof(path2), "%s/b.key", dir);
@@ -23,9 +24,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unlink(path);
-	unlink(path2);
-	rmdir(dir);
+	scratch_remove(dir);
 	return 0;
 }
 

@@ -15,26 +15,15 @@
 #include "cli.h"
 #include "db.h"
 #include "store.h"
+#include "scratch.h"
 
-static char dir[] = "/tmp/hw-test-outbox-XXXXXX";
-static char dbpath[128];
+static char dir[256];
+static char dbpath[320];
 static struct db db;
 
 static void exec(const char *sql)
 {
 	assert_int_equal(store_exec(db.st, sql), HW_OK);
-}
-
-static int64_t count(const char *sql)
-{
-	struct store_stmt *s;
-	int64_t n;
-
-	assert_int_equal(store_prepare(db.st, sql, &s), HW_OK);
-	assert_int_equal(store_step(s), STORE_ROW);
-	n = store_col_int64(s, 0);
-	store_reset(s);
-	return n;
 }
 
 static int setup(void **state)
@@ -43,7 +32,7 @@ static int setup(void **state)
 	bool created;
 
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "outbox"))
 		return -1;
 	snprintf(dbpath, sizeof(dbpath), "%s/t.db", dir);
 	if (db_init(&db, dbpath, NULL, &created, &err)) {
@@ -76,16 +65,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[160];
 	(void)state;
 	db_release(&db);
-	static const char *const files[] = { "t.db", "t.db-wal", "t.db-shm", "t.db.key",
-					     "t.db-journal" };
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	scratch_remove(dir);
 	return 0;
 }
 
@@ -234,14 +216,14 @@ static void test_enqueue(void **state)
 	assert_int_equal(c.existing, 0);
 	assert_false(c.exercise);
 	/* The preferred e-mail; the French template; the link. */
-	assert_int_equal(count("SELECT count(*) FROM message WHERE channel = 'email' AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE channel = 'email' AND "
 			       "recipient = 'jean@example.org' AND language = 'fr' AND "
 			       "subject LIKE '%Flood' AND body LIKE '%Bonjour Jean Dupont,%'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM message m JOIN checkin_token t ON "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message m JOIN checkin_token t ON "
 			       "t.incident_id = m.incident_id AND t.person_id = m.person_id "
 			       "WHERE m.body LIKE '%https://hw.example/c/' || t.token || '%'"), 6);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE person_id = 4"), 0);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE state = 'queued' AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE person_id = 4"), 0);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE state = 'queued' AND "
 			       "attempts = 0"), 6);
 
 	/* Again: nothing new. */
@@ -250,7 +232,7 @@ static void test_enqueue(void **state)
 	assert_int_equal(store_commit(db.st), HW_OK);
 	assert_int_equal(c.existing, 6);
 	assert_int_equal(c.queued[OUTBOX_EMAIL] + c.queued[OUTBOX_SMS] + c.queued[OUTBOX_WEBHOOK], 0);
-	assert_int_equal(count("SELECT count(*) FROM message"), 6);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message"), 6);
 
 	/* Refusals. */
 	req.template = "nosuch";
@@ -268,9 +250,9 @@ static void test_enqueue(void **state)
 	assert_int_equal(store_commit(db.st), HW_OK);
 	assert_true(c.exercise);
 	assert_int_equal(c.suppressed, 5);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE incident_id = 2 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE incident_id = 2 AND "
 			       "state <> 'suppressed'"), 0);
-	assert_int_equal(count("SELECT count(*) FROM roster WHERE incident_id = 2 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM roster WHERE incident_id = 2 AND "
 			       "status = 'notified'"), 2);
 	outbox_settings_release(&set);
 	strbuf_release(&err);
@@ -295,11 +277,11 @@ static void test_sent_receipt_escalate(void **state)
 	assert_int_equal(outbox_after_send(db.st, &set, 1, 1, "email", now, &err), HW_OK);
 	assert_int_equal(outbox_after_send(db.st, &set, 1, 1, "sms", now, &err), HW_OK);
 	assert_int_equal(store_commit(db.st), HW_OK);
-	assert_int_equal(count("SELECT count(*) FROM roster WHERE incident_id = 1 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM roster WHERE incident_id = 1 AND "
 			       "person_id = 1 AND status = 'notified'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM roster_event WHERE incident_id = 1 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM roster_event WHERE incident_id = 1 AND "
 			       "person_id = 1 AND status = 'notified'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM escalation WHERE incident_id = 1 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM escalation WHERE incident_id = 1 AND "
 			       "person_id = 1 AND stage = 'contacted'"), 1);
 
 	/* Receipts. */
@@ -310,7 +292,7 @@ static void test_sent_receipt_escalate(void **state)
 			 HW_ENOTFOUND);
 	assert_int_equal(outbox_receipt(db.st, "gw-78", "lost", NULL, &id, &err), HW_EINPUT);
 	assert_int_equal(store_commit(db.st), HW_OK);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE provider_id = 'gw-78' "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE provider_id = 'gw-78' "
 			       "AND state = 'delivered' AND delivered_at IS NOT NULL"), 1);
 	/* The e-mail's provider id is not an SMS: no receipt for it. */
 	assert_int_equal(outbox_receipt(db.st, "gw-77", "delivered", NULL, &id, &err),
@@ -324,13 +306,13 @@ static void test_sent_receipt_escalate(void **state)
 	assert_int_equal(outbox_escalate(db.st, &set, now + 61000, &e, &err), HW_OK);
 	assert_int_equal(e.kin, 1);
 	assert_int_equal(e.messages, 1);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE kin_id <> 0 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE kin_id <> 0 AND "
 			       "recipient = 'marie@example.org' AND template = 'kin' AND "
 			       "body LIKE '%Jean Dupont%' AND state = 'queued'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM escalation WHERE stage = 'kin'"), 1);
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM escalation WHERE stage = 'kin'"), 1);
 	assert_int_equal(outbox_escalate(db.st, &set, now + 122000, &e, &err), HW_OK);
 	assert_int_equal(e.call_list, 1);
-	assert_int_equal(count("SELECT count(*) FROM escalation WHERE stage = 'call-list' "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM escalation WHERE stage = 'call-list' "
 			       "AND call_list_at IS NOT NULL"), 1);
 	/* At the end of the ladder: nothing more, ever. */
 	assert_int_equal(outbox_escalate(db.st, &set, now + 999000, &e, &err), HW_OK);
@@ -339,9 +321,9 @@ static void test_sent_receipt_escalate(void **state)
 	/* A cancelled incident's unsent messages are suppressed. */
 	exec("UPDATE incident SET status = 'cancelled' WHERE id = 1");
 	assert_int_equal(outbox_escalate(db.st, &set, now, &e, &err), HW_OK);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE incident_id = 1 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE incident_id = 1 AND "
 			       "state IN ('queued', 'failed')"), 0);
-	assert_int_equal(count("SELECT count(*) FROM message WHERE incident_id = 1 AND "
+	assert_int_equal(count_rows(db.st, "SELECT count(*) FROM message WHERE incident_id = 1 AND "
 			       "state = 'suppressed'"), 5);
 	outbox_settings_release(&set);
 	strbuf_release(&err);

@@ -2,19 +2,20 @@
  * the schema version check, the statement cache, constraints, transactions. */
 #include "homeward.h"
 #include "store.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/hw-test-store-XXXXXX";
-static char path[128];
+static char dir[256];
+static char path[320];
 
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "store"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/t.db", dir);
 	return 0;
@@ -22,15 +23,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[160];
 	(void)state;
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/t.db-wal", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/t.db-shm", dir);
-	unlink(p);
-	rmdir(dir);
+	scratch_remove(dir);
 	return 0;
 }
 

@@ -4,13 +4,14 @@
 #include "mission.h"
 #include "store.h"
 #include "user.h"
+#include "scratch.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/hw-test-user-XXXXXX";
-static char dbpath[128];
+static char dir[256];
+static char dbpath[320];
 static struct db db;
 
 static int setup(void **state)
@@ -21,7 +22,7 @@ static int setup(void **state)
 	int64_t id;
 	bool created;
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make(dir, sizeof(dir), "user"))
 		return -1;
 	snprintf(dbpath, sizeof(dbpath), "%s/t.db", dir);
 	if (db_init(&db, dbpath, NULL, &created, &err) ||
@@ -33,11 +34,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[200];
 	(void)state;
 	db_release(&db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_remove(dir);
+	return 0;
 }
 
 static int add(const char *login, const char *role, const char *mission,
