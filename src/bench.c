@@ -434,20 +434,6 @@ int bench_make_dir(const char *cmd, const char *dir, const char *name,
 	return rc;
 }
 
-int bench_read_file(const char *path, struct strbuf *out)
-{
-	char buf[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return HW_EIO;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(out, buf, (size_t)n);
-	close(fd);
-	return n < 0 ? HW_EIO : HW_OK;
-}
-
 /* --- a small HTTP client ------------------------------------------------- */
 
 int bench_connect_local(unsigned port)
@@ -742,7 +728,7 @@ int bench_wrk_run(const char *cmd, const struct bench_wrk *run,
 	if ((rc = bench_check_interrupt(cmd)))
 		goto out;
 	rc = HW_EIO;
-	bench_read_file(outp.buf, &out);
+	strbuf_read_file(&out, outp.buf, 0, NULL);
 	if (st != 0 || !parse_wrk(out.buf, w)) {
 		cli_error(cmd, "the %s run: wrk failed (exit status %d): %.500s",
 			  run->key, st, out.buf);

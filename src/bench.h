@@ -119,8 +119,6 @@ int bench_write_file(const char *cmd, const char *dir, const char *name,
 		     const struct strbuf *content, mode_t mode);
 int bench_make_dir(const char *cmd, const char *dir, const char *name,
 		   mode_t mode);
-/* Append the file at `path` to `out`: HW_OK or HW_EIO. */
-int bench_read_file(const char *path, struct strbuf *out);
 
 /* A TCP connection to 127.0.0.1:`port` with 30 s timeouts, or -1. */
 int bench_connect_local(unsigned port);

@@ -227,7 +227,7 @@ static int64_t stop_smtp_sink(struct run *r)
 
 	bench_stop_child(&r->sink_pid);
 	strbuf_addf(&outp, "%s/smtp-sink.out", r->dir);
-	if (!bench_read_file(outp.buf, &out))
+	if (!strbuf_read_file(&out, outp.buf, 0, NULL))
 		for (p = out.buf; (p = strstr(p, "mesg=")); p++)
 			last = p;
 	if (last)
@@ -680,7 +680,8 @@ static int probe_checkin(struct run *r)
 	int status = 0, rc;
 
 	strbuf_addf(&tokp, "%s/tokens.txt", r->dir);
-	if ((rc = bench_read_file(tokp.buf, &toks))) {
+	if (strbuf_read_file(&toks, tokp.buf, 0, NULL)) {
+		rc = HW_EIO;
 		cli_error(CMD, "cannot read '%s'", tokp.buf);
 		goto out;
 	}

@@ -31,32 +31,6 @@
  * polygon is at most a few MiB. */
 #define INCIDENT_MAX_INPUT (64u << 20)
 
-static int read_file(const char *path, struct strbuf *out, struct strbuf *err)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
-		return HW_EINPUT;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		strbuf_add(out, buf, (size_t)n);
-		if (out->len > INCIDENT_MAX_INPUT) {
-			strbuf_addf(err, "'%s' is larger than 64 MiB", path);
-			close(fd);
-			return HW_EINPUT;
-		}
-	}
-	close(fd);
-	if (n < 0) {
-		strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
-		return HW_EIO;
-	}
-	return HW_OK;
-}
-
 /* The area options of create and update, exactly one of them given. */
 struct area_opts {
 	const char *cap, *circle, *polygon, *country;
@@ -78,7 +52,8 @@ static int area_from_opts(const char *cmd, const struct area_opts *o,
 	if (!given)
 		return HW_OK;
 	if (o->cap || o->polygon) {
-		rc = read_file(o->cap ? o->cap : o->polygon, text, &err);
+		rc = strbuf_read_file(text, o->cap ? o->cap : o->polygon,
+				      INCIDENT_MAX_INPUT, &err);
 		if (rc) {
 			cli_error(cmd, "%s", err.buf);
 			strbuf_release(&err);
@@ -165,6 +140,42 @@ static int finish(const char *cmd, struct db *db, const char *action,
 	return rc;
 }
 
+/*
+ * Declare an incident from `spec` (id 0) or change incident `id`, in one
+ * transaction with its audit entry, the geo engine loaded for the roster.
+ * *o says what it did.
+ */
+static int apply_spec(const char *cmd, const char *dbflag, int64_t id,
+		      const struct incident_spec *spec, struct incident_outcome *o)
+{
+	struct strbuf err = STRBUF_INIT, detail = STRBUF_INIT;
+	struct geo *g = NULL;
+	struct db db = { 0 };
+	int rc;
+
+	if ((rc = db_open_cli(&db, cmd, dbflag, NULL, 0)) ||
+	    (rc = begin_with_engine(cmd, &db, &g)))
+		goto out;
+	rc = id ? incident_change(db.st, g, id, spec, audit_cli_actor(), o, &err)
+		: incident_declare(db.st, g, spec, audit_cli_actor(), o, &err);
+	if (rc) {
+		rc = report(cmd, rc, &err);
+		goto out;
+	}
+	outcome_detail(o, &detail);
+	if (id && spec->area.kind)
+		strbuf_addf(&detail, "; area %s", spec->area.kind);
+	rc = finish(cmd, &db, o->action, o->id, detail.buf);
+out:
+	if (rc && db.st)
+		store_rollback(db.st);
+	geo_free(g);
+	db_release(&db);
+	strbuf_release(&err);
+	strbuf_release(&detail);
+	return rc;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const char cmd[] = "incident create";
@@ -184,10 +195,8 @@ static int cmd_create(int argc, char **argv)
 		{ "verbose", OPT_FLAG, &verbose },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, detail = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct incident_outcome o;
-	struct geo *g = NULL;
-	struct db db = { 0 };
 	int rc;
 
 	if ((rc = opt_parse_only(opts, argc, argv)) ||
@@ -198,28 +207,13 @@ static int cmd_create(int argc, char **argv)
 		rc = HW_EINPUT;
 		goto out;
 	}
-	if ((rc = db_open_cli(&db, cmd, dbflag, NULL, 0)) ||
-	    (rc = begin_with_engine(cmd, &db, &g)))
-		goto out;
-	rc = incident_declare(db.st, g, &spec, audit_cli_actor(), &o, &err);
-	if (rc) {
-		rc = report(cmd, rc, &err);
-		goto out;
-	}
-	outcome_detail(&o, &detail);
-	if ((rc = finish(cmd, &db, o.action, o.id, detail.buf)))
+	if ((rc = apply_spec(cmd, dbflag, 0, &spec, &o)))
 		goto out;
 	if (verbose || strcmp(o.action, "incident-create"))
 		outcome_report(&o);
 	printf("%" PRId64 "\n", o.id);
 out:
-	if (rc && db.st)
-		store_rollback(db.st);
-	geo_free(g);
-	db_release(&db);
 	strbuf_release(&text);
-	strbuf_release(&err);
-	strbuf_release(&detail);
 	return rc;
 }
 
@@ -260,10 +254,8 @@ static int cmd_update(int argc, char **argv)
 		{ "verbose", OPT_FLAG, &verbose },
 		{ NULL, 0, NULL },
 	};
-	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, detail = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct incident_outcome o;
-	struct geo *g = NULL;
-	struct db db = { 0 };
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int64_t id = 0;
 	int rc, npos = 0;
@@ -277,18 +269,7 @@ static int cmd_update(int argc, char **argv)
 		rc = HW_EINPUT;
 		goto out;
 	}
-	if ((rc = db_open_cli(&db, cmd, dbflag, NULL, 0)) ||
-	    (rc = begin_with_engine(cmd, &db, &g)))
-		goto out;
-	rc = incident_change(db.st, g, id, &spec, audit_cli_actor(), &o, &err);
-	if (rc) {
-		rc = report(cmd, rc, &err);
-		goto out;
-	}
-	outcome_detail(&o, &detail);
-	if (spec.area.kind)
-		strbuf_addf(&detail, "; area %s", spec.area.kind);
-	if ((rc = finish(cmd, &db, o.action, o.id, detail.buf)))
+	if ((rc = apply_spec(cmd, dbflag, id, &spec, &o)))
 		goto out;
 	if (verbose)
 		outcome_report(&o);
@@ -296,13 +277,7 @@ static int cmd_update(int argc, char **argv)
 	       " joined, %" PRId64 " back, %" PRId64 " left)\n", o.id, o.in_area,
 	       o.joined, o.rejoined, o.left);
 out:
-	if (rc && db.st)
-		store_rollback(db.st);
-	geo_free(g);
-	db_release(&db);
 	strbuf_release(&text);
-	strbuf_release(&err);
-	strbuf_release(&detail);
 	free(pos);
 	return rc;
 }

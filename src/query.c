@@ -20,33 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Read a whole file (at most 64 MiB) into `out`. */
-static int read_file(const char *path, struct strbuf *out, struct strbuf *err)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
-		return HW_EINPUT;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		strbuf_add(out, buf, (size_t)n);
-		if (out->len > (64u << 20)) {
-			strbuf_addf(err, "'%s' is larger than 64 MiB", path);
-			close(fd);
-			return HW_EINPUT;
-		}
-	}
-	close(fd);
-	if (n < 0) {
-		strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
-		return HW_EIO;
-	}
-	return HW_OK;
-}
-
 /* Add "CC" or "CC,CC,..." to the area. */
 static int add_countries(struct geoarea *a, const char *list, struct strbuf *err)
 {
@@ -327,7 +300,7 @@ static int run_query(int argc, char **argv, bool brute)
 		goto area_error;
 	if (polygon) {
 		strbuf_reset(&text);
-		if ((rc = read_file(polygon, &text, &err)))
+		if ((rc = strbuf_read_file(&text, polygon, 64u << 20, &err)))
 			goto area_error;
 		rc = HW_EINPUT;
 		if (geoarea_parse_geojson(&area, text.buf, text.len, &err))
@@ -335,7 +308,7 @@ static int run_query(int argc, char **argv, bool brute)
 	}
 	if (cap) {
 		strbuf_reset(&text);
-		if ((rc = read_file(cap, &text, &err)))
+		if ((rc = strbuf_read_file(&text, cap, 64u << 20, &err)))
 			goto area_error;
 		rc = HW_EINPUT;
 		if (geoarea_parse_cap(&area, text.buf, text.len, &err))

@@ -4,6 +4,10 @@
  */
 #include "homeward.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 char strbuf_slopbuf[1];
 
 static void oom(size_t n)
@@ -308,4 +312,39 @@ void strbuf_add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max)
 	strbuf_addch(sb, '\'');
 	strbuf_add_clean(sb, s, len, max);
 	strbuf_addch(sb, '\'');
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
+		     struct strbuf *err)
+{
+	char buf[65536];
+	size_t start = sb->len;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (err)
+			strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
+		return HW_EINPUT;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		strbuf_add(sb, buf, (size_t)n);
+		if (max && sb->len - start > max) {
+			if (err && !(max & ((1u << 20) - 1)))
+				strbuf_addf(err, "'%s' is larger than %zu MiB", path,
+					    max >> 20);
+			else if (err)
+				strbuf_addf(err, "'%s' is larger than %zu bytes", path,
+					    max);
+			close(fd);
+			return HW_EINPUT;
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		if (err)
+			strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		return HW_EIO;
+	}
+	return HW_OK;
 }

@@ -81,4 +81,13 @@ void strbuf_add_quoted(struct strbuf *sb, const char *s, size_t len, size_t max)
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 
+/*
+ * Append the whole file `path` (at most `max` bytes; 0: no limit). HW_OK;
+ * HW_EINPUT when it cannot be opened or is larger ("cannot open 'PATH':
+ * REASON", "'PATH' is larger than N MiB", or N bytes); HW_EIO when reading fails.
+ * The message goes to `err` (which may be NULL).
+ */
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
+		     struct strbuf *err);
+
 #endif

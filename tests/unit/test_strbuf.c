@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "scratch.h"
+
 static void test_empty_is_terminated(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -117,6 +119,65 @@ static void test_utf8_decode(void **state)
 	}
 }
 
+/* Text from outside made fit for a one-line message. */
+static void test_add_clean(void **state)
+{
+	static const struct { const char *in; size_t max; const char *want; } cases[] = {
+		{ "plain", 40, "plain" },
+		{ "a\tb\r\n\n  c", 40, "a b c" },
+		{ "bell\x07 del\x7f", 40, "bell? del?" },
+		{ "c1 \xc2\x85 bad \xff\xfe", 40, "c1 ? bad ??" },
+		{ "\xe2\x80\x9cquoted\xe2\x80\x9d", 40, "\xe2\x80\x9cquoted\xe2\x80\x9d" },
+		{ "0123456789", 4, "0123..." },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&sb);
+		strbuf_add_clean(&sb, cases[i].in, strlen(cases[i].in), cases[i].max);
+		assert_string_equal(sb.buf, cases[i].want);
+	}
+	strbuf_reset(&sb);
+	strbuf_add_quoted(&sb, "x\ny", 3, 40);
+	assert_string_equal(sb.buf, "'x y'");
+	strbuf_release(&sb);
+}
+
+static void test_read_file(void **state)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT, path = STRBUF_INIT;
+	char dir[256];
+	FILE *f;
+	(void)state;
+	assert_int_equal(scratch_make(dir, sizeof(dir), "strbuf"), 0);
+	strbuf_addf(&path, "%s/f.txt", dir);
+	f = fopen(path.buf, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 70000; i++)
+		fputc('a' + i % 26, f);
+	fclose(f);
+	strbuf_addstr(&sb, ">");
+	assert_int_equal(strbuf_read_file(&sb, path.buf, 0, &err), HW_OK);
+	assert_int_equal(sb.len, 70001);
+	assert_memory_equal(sb.buf, ">abc", 4);
+	assert_int_equal(err.len, 0);
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_read_file(&sb, path.buf, 1 << 16, &err), HW_EINPUT);
+	assert_non_null(strstr(err.buf, "f.txt' is larger than 65536 bytes"));
+	strbuf_reset(&err);
+	assert_int_equal(strbuf_read_file(&sb, path.buf, 1 << 20, &err), HW_OK);
+	strbuf_reset(&err);
+	strbuf_addf(&path, ".missing");
+	assert_int_equal(strbuf_read_file(&sb, path.buf, 0, &err), HW_EINPUT);
+	assert_non_null(strstr(err.buf, "cannot open '"));
+	assert_non_null(strstr(err.buf, "No such file"));
+	assert_int_equal(strbuf_read_file(&sb, path.buf, 0, NULL), HW_EINPUT);
+	scratch_remove(dir);
+	strbuf_release(&sb);
+	strbuf_release(&err);
+	strbuf_release(&path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_rtrim),
 		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_add_clean),
+		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
