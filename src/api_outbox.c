@@ -174,6 +174,34 @@ static json_t *message_json(struct store_stmt *s)
 	"CASE WHEN m.state IN ('queued', 'failed') THEN m.next_attempt_at END, " \
 	"m.provider_id, m.last_error, m.created_at, m.sent_at, m.delivered_at"
 
+/* Into `into`, the count of `table`'s rows of incident `id` per value of
+ * `column`, over the persons scope `sc` lets the principal see. */
+static int count_by(struct api_req *r, const struct scope *sc, const char *table,
+		    const char *column, int64_t id, json_t *into)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *s;
+	int rc;
+
+	strbuf_addf(&sql, "SELECT t.%s, count(*) FROM %s t ", column, table);
+	if (!sc->all)
+		strbuf_addf(&sql, "JOIN person ON person.id = t.person_id AND (%s) ",
+			    sc->sql);
+	strbuf_addf(&sql, "WHERE t.incident_id = ?2 GROUP BY t.%s", column);
+	rc = store_prepare(r->db->st, sql.buf, &s);
+	strbuf_release(&sql);
+	if (rc)
+		return rc;
+	if (!sc->all)
+		store_bind_int64(s, 1, sc->arg);
+	store_bind_int64(s, 2, id);
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_object_set_new(into, store_col_text(s, 0, NULL),
+				    json_integer(store_col_int64(s, 1)));
+	store_reset(s);
+	return rc < 0 ? rc : HW_OK;
+}
+
 static int messages_list(struct api_req *r)
 {
 	const char *state = api_query(r, "state");
@@ -231,45 +259,15 @@ static int messages_list(struct api_req *r)
 	if (rc < 0)
 		goto dberr;
 
-	/* Counts per state, over everything the principal may see. */
+	/* Counts per state, and where the persons are on the escalation
+	 * ladder, over everything the principal may see. */
 	counts = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
 		json_object_set_new(counts, states[i], json_integer(0));
-	strbuf_reset(&sql);
-	strbuf_addstr(&sql, "SELECT m.state, count(*) FROM message m ");
-	if (!sc.all)
-		strbuf_addf(&sql, "JOIN person ON person.id = m.person_id AND (%s) ", sc.sql);
-	strbuf_addstr(&sql, "WHERE m.incident_id = ?2 GROUP BY m.state");
-	if ((rc = store_prepare(r->db->st, sql.buf, &s)))
-		goto dberr;
-	if (!sc.all)
-		store_bind_int64(s, 1, sc.arg);
-	store_bind_int64(s, 2, id);
-	while ((rc = store_step(s)) == STORE_ROW)
-		json_object_set_new(counts, store_col_text(s, 0, NULL),
-				    json_integer(store_col_int64(s, 1)));
-	store_reset(s);
-	if (rc < 0)
-		goto dberr;
-
-	/* Where the persons are on the escalation ladder. */
 	ladder = json_pack("{s:i, s:i, s:i, s:i}", "contacted", 0, "next-channel", 0,
 			   "kin", 0, "call-list", 0);
-	strbuf_reset(&sql);
-	strbuf_addstr(&sql, "SELECT e.stage, count(*) FROM escalation e ");
-	if (!sc.all)
-		strbuf_addf(&sql, "JOIN person ON person.id = e.person_id AND (%s) ", sc.sql);
-	strbuf_addstr(&sql, "WHERE e.incident_id = ?2 GROUP BY e.stage");
-	if ((rc = store_prepare(r->db->st, sql.buf, &s)))
-		goto dberr;
-	if (!sc.all)
-		store_bind_int64(s, 1, sc.arg);
-	store_bind_int64(s, 2, id);
-	while ((rc = store_step(s)) == STORE_ROW)
-		json_object_set_new(ladder, store_col_text(s, 0, NULL),
-				    json_integer(store_col_int64(s, 1)));
-	store_reset(s);
-	if (rc < 0)
+	if ((rc = count_by(r, &sc, "message", "state", id, counts)) ||
+	    (rc = count_by(r, &sc, "escalation", "stage", id, ladder)))
 		goto dberr;
 	strbuf_release(&sql);
 	return api_reply_json(r, 200, json_pack("{s:o, s:o, s:o, s:o}", "items", items,

@@ -1695,21 +1695,28 @@ static int parties_list(struct api_req *r)
 	return rc ? rc : api_reply_json(r, 200, page);
 }
 
-static int parties_create(struct api_req *r)
+/* Create an object of `o` that belongs to no person (a party, an
+ * organisation) from the request's body. */
+static int unowned_create(struct api_req *r, const struct object *o)
 {
 	struct record rec;
 	int rc;
 
-	record_new(&rec, &party_object);
+	record_new(&rec, o);
 	if ((rc = api_tx_begin(r)) || (rc = record_take(r, &rec)) ||
 	    (rc = record_insert(r, &rec)) ||
-	    (rc = audit_object(r, &party_object, "create", rec.id, NULL)) ||
+	    (rc = audit_object(r, o, "create", rec.id, NULL)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
-	rc = owned_reply(r, 201, &party_object, rec.id);
+	rc = owned_reply(r, 201, o, rec.id);
 out:
 	record_release(&rec);
 	return rc;
+}
+
+static int parties_create(struct api_req *r)
+{
+	return unowned_create(r, &party_object);
 }
 
 /* A party with the members the caller may see. */
@@ -1771,19 +1778,7 @@ static int organisations_list(struct api_req *r)
 
 static int organisations_create(struct api_req *r)
 {
-	struct record rec;
-	int rc;
-
-	record_new(&rec, &organisation_object);
-	if ((rc = api_tx_begin(r)) || (rc = record_take(r, &rec)) ||
-	    (rc = record_insert(r, &rec)) ||
-	    (rc = audit_object(r, &organisation_object, "create", rec.id, NULL)) ||
-	    (rc = api_tx_commit(r)))
-		goto out;
-	rc = owned_reply(r, 201, &organisation_object, rec.id);
-out:
-	record_release(&rec);
-	return rc;
+	return unowned_create(r, &organisation_object);
 }
 
 static int organisations_get(struct api_req *r)

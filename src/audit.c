@@ -297,21 +297,13 @@ static void print_field(const char *v, bool last)
 
 static int audit_cmd_verify(int argc, char **argv)
 {
-	const char *dbflag = NULL;
-	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ NULL, 0, NULL },
-	};
 	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int64_t bad = 0, n = 0;
 	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
-		goto out;
-	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
+	rc = db_open_cli_args(&db, argc, argv, DB_READONLY);
 	if (rc)
 		goto out;
 	rc = audit_verify(db.st, &bad, &n, &err);
@@ -391,19 +383,11 @@ out:
 
 static int audit_cmd_head(int argc, char **argv)
 {
-	const char *dbflag = NULL;
-	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ NULL, 0, NULL },
-	};
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
-		goto out;
-	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
+	rc = db_open_cli_args(&db, argc, argv, DB_READONLY);
 	if (rc)
 		goto out;
 	rc = store_prepare(db.st, "SELECT id, hash FROM audit ORDER BY id DESC "

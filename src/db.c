@@ -65,6 +65,18 @@ int db_open_cli(struct db *db, const char *cmd, const char *dbflag,
 	return rc;
 }
 
+int db_open_cli_args(struct db *db, int argc, char **argv, unsigned flags)
+{
+	const char *dbflag = NULL;
+	struct opt opts[] = {
+		{ "db", OPT_STRING, &dbflag },
+		{ NULL, 0, NULL },
+	};
+	int rc = opt_parse_only(opts, argc, argv);
+
+	return rc ? rc : db_open_cli(db, argv[0], dbflag, NULL, flags);
+}
+
 int db_init(struct db *db, const char *path, const char *key_flag,
 	    bool *created_key, struct strbuf *err)
 {

@@ -39,6 +39,12 @@ int db_open_cli(struct db *db, const char *cmd, const char *dbflag,
 		const char *key_flag, unsigned flags);
 
 /*
+ * For a command whose one option is --db (argv[0] its name): parse argv
+ * and open the database with db_open_cli(). Errors are printed.
+ */
+int db_open_cli_args(struct db *db, int argc, char **argv, unsigned flags);
+
+/*
  * Create the database if needed, apply pending migrations, create the key
  * file if the database has none yet, and bind the key to the database.
  * *created_key tells whether a key file was made.

@@ -325,19 +325,11 @@ out:
 
 static int mission_cmd_list(int argc, char **argv)
 {
-	const char *dbflag = NULL;
-	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ NULL, 0, NULL },
-	};
 	struct store_stmt *s;
 	struct db db = { 0 };
 	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
-		goto out;
-	rc = db_open_cli(&db, "mission list", dbflag, NULL, 0);
+	rc = db_open_cli_args(&db, argc, argv, 0);
 	if (rc)
 		goto out;
 	rc = store_prepare(db.st, "SELECT m.code, m.kind, m.name, "
