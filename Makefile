@@ -112,7 +112,7 @@ build/fuzzobj/%.o: %.c $(HDRS)
 build/fuzzobj/gen/builtin_data.o: build/gen/builtin_data.c
 	@mkdir -p $(dir $@)
 	$(CLANG) -O0 -Isrc -c -o $@ $<
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(HDRS)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(CLANG) $(WARN) -Wno-missing-prototypes -O1 -g -fsanitize=fuzzer,address,undefined \
 	  $(CPPFLAGS_HW) -o $@ $< $(FUZZ_OBJS) $(LIBS)

@@ -15,28 +15,9 @@
  */
 #include "homeward.h"
 #include "cap.h"
+#include "fuzz_check.h"
 
 #include <time.h>
-
-static void check_message(const struct strbuf *msg)
-{
-	const unsigned char *s = (const unsigned char *)msg->buf;
-	size_t i = 0, n, k;
-
-	if (!msg->len || strlen(msg->buf) != msg->len)
-		abort();
-	while (i < msg->len) {
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			abort();
-		n = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
-		if (s[i] >= 0x80 && (s[i] < 0xc2 || s[i] > 0xf4))
-			abort();
-		for (k = 1; k < n; k++)
-			if (i + k >= msg->len || (s[i + k] & 0xc0) != 0x80)
-				abort();
-		i += n;
-	}
-}
 
 static bool is_digits(const char *s, size_t n, int *v)
 {
@@ -156,7 +137,7 @@ static void check_ok(const struct cap_message *m)
 
 static void check_refused(const struct cap_message *m, const struct strbuf *err)
 {
-	check_message(err);
+	fuzz_check_message(err);
 	if (m->identifier || m->sender || m->ninfos || m->nrefs ||
 	    !geoarea_is_empty(&m->area))
 		abort();
@@ -215,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		if (rc)
-			check_message(&err);
+			fuzz_check_message(&err);
 		strbuf_release(&err);
 		return 0;
 	}

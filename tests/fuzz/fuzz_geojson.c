@@ -10,30 +10,11 @@
 #include "homeward.h"
 #include "geoarea.h"
 #include "geopoly.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 
 /* One line of valid UTF-8 (the reader promises it, whatever the input). */
-static void check_message(const struct strbuf *msg)
-{
-	const unsigned char *s = (const unsigned char *)msg->buf;
-	size_t i = 0, n, k;
-
-	if (!msg->len || strlen(msg->buf) != msg->len)
-		abort();
-	while (i < msg->len) {
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			abort();
-		n = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
-		if (s[i] >= 0x80 && (s[i] < 0xc2 || s[i] > 0xf4))
-			abort();
-		for (k = 1; k < n; k++)
-			if (i + k >= msg->len || (s[i + k] & 0xc0) != 0x80)
-				abort();
-		i += n;
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct geoarea a;
@@ -83,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       fmod((lon0 + lon1) / 2, 180));
 		}
 	} else if (rc == HW_EINPUT) {
-		check_message(&err);
+		fuzz_check_message(&err);
 		if (a.npolygons || a.ncircles != 1)
 			abort();
 	} else {

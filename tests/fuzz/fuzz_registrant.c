@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "refgeo.h"
 #include "registrant.h"
+#include "fuzz_check.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -32,48 +33,12 @@ static int fd_with(int *fd, const char *data, size_t len)
 }
 
 /* A strict UTF-8 check, written apart from the one under test. */
-static bool utf8_ok(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n, k;
-		uint32_t v;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 2, v = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 3, v = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 4, v = c & 0x07;
-		else
-			return false;
-		if (len - i < n)
-			return false;
-		for (k = 1; k < n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			v = v << 6 | (p[i + k] & 0x3F);
-		}
-		if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-		    v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-			return false;
-		i += n;
-	}
-	return true;
-}
-
 static void check_good(const struct registrant *r)
 {
 	size_t c;
 
 	for (c = 0; c < RC_COUNT; c++) {
-		if (strlen(r->v[c]) != r->len[c] || !utf8_ok(r->v[c], r->len[c]))
+		if (strlen(r->v[c]) != r->len[c] || !fuzz_utf8_ok(r->v[c], r->len[c]))
 			abort();
 	}
 	if (r->has_point != (r->len[RC_LAT] > 0) ||
@@ -158,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = registrant_parse(&r, &h, &rec, &bad, &err);
 		if (rc == HW_EINPUT) {
 			if (bad < -1 || bad >= RC_COUNT || !err.len ||
-			    !utf8_ok(err.buf, err.len) || r.len[RC_EXTERNAL_ID])
+			    !fuzz_utf8_ok(err.buf, err.len) || r.len[RC_EXTERNAL_ID])
 				abort();
 			continue;
 		}
