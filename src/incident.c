@@ -1210,8 +1210,9 @@ static int join_arrivals(struct store *st, const struct arrival *a, size_t n,
 	struct idlist join = { 0 }, back = { 0 };
 	struct store_stmt *s;
 	int64_t incident = a[0].incident, change;
-	char now[21];
-	size_t i;
+	char now[21], (*countries)[3] = NULL;
+	size_t i, k, ncountries = 0, countries_alloc = 0;
+	bool inside;
 	int rc = HW_OK;
 
 	if (store_prepare(st, "SELECT in_area FROM roster WHERE incident_id = ? "
@@ -1221,12 +1222,25 @@ static int join_arrivals(struct store *st, const struct arrival *a, size_t n,
 		store_bind_int64(s, 1, incident);
 		store_bind_int64(s, 2, a[i].person);
 		rc = store_step(s);
-		if (rc == STORE_DONE)
-			idlist_push(&join, a[i].person);
-		else if (rc == STORE_ROW && !store_col_int64(s, 0))
-			idlist_push(&back, a[i].person);
+		inside = rc == STORE_ROW && store_col_int64(s, 0);
 		store_reset(s);
-		rc = rc < 0 ? db_fail(st, err, "read the roster") : HW_OK;
+		if (rc < 0) {
+			rc = db_fail(st, err, "read the roster");
+			break;
+		}
+		if (inside) {
+			rc = HW_OK;
+			continue;
+		}
+		idlist_push(rc == STORE_DONE ? &join : &back, a[i].person);
+		rc = HW_OK;
+		/* The countries of those who come in, each once. */
+		for (k = 0; k < ncountries && strcmp(countries[k], a[i].country); k++)
+			;
+		if (k == ncountries && a[i].country[0]) {
+			ALLOC_GROW(countries, ncountries + 1, countries_alloc);
+			memcpy(countries[ncountries++], a[i].country, 3);
+		}
 	}
 	if (rc || (!join.n && !back.n))
 		goto out;
@@ -1238,18 +1252,11 @@ static int join_arrivals(struct store *st, const struct arrival *a, size_t n,
 	    (rc = change_counts(st, change, join.n, back.n, 0, err)))
 		goto out;
 	*joined += (int64_t)(join.n + back.n);
-	/* The missions of each country once (the set only grows). */
-	for (i = 0; i < n && !rc; i++) {
-		size_t k;
-
-		if (!a[i].country[0])
-			continue;
-		for (k = 0; k < i && strcmp(a[k].country, a[i].country); k++)
-			;
-		if (k == i)
-			rc = mission_add_country(st, incident, a[i].country, err);
-	}
+	/* The missions of their countries (the set only grows). */
+	for (k = 0; k < ncountries && !rc; k++)
+		rc = mission_add_country(st, incident, countries[k], err);
 out:
+	free(countries);
 	free(join.v);
 	free(back.v);
 	return rc;
@@ -1266,6 +1273,11 @@ int incident_on_arrivals(struct store *st, const struct geo_presence *p,
 
 	*joined = 0;
 	geo_filter_today(&today);
+	for (i = 0; i < n; i++)
+		if (p[i].arrival <= today.on && today.on <= p[i].departure)
+			break;
+	if (i == n)
+		return HW_OK;  /* nobody is there today */
 	pthread_mutex_lock(&cache_lock);
 	rc = cache_refresh(st, err);
 	for (i = 0; i < n && !rc && ncache; i++) {
