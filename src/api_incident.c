@@ -236,16 +236,6 @@ static int reply_incident(struct api_req *r, int status, int64_t id)
 	return api_reply_json(r, status, o);
 }
 
-static void outcome_detail(const struct incident_outcome *o,
-			   const char *area_kind, struct strbuf *sb)
-{
-	strbuf_addf(sb, "roster %" PRId64 " in area: %" PRId64 " joined, %"
-		    PRId64 " back, %" PRId64 " left", o->in_area, o->joined,
-		    o->rejoined, o->left);
-	if (area_kind)
-		strbuf_addf(sb, "; area %s", area_kind);
-}
-
 /* ---- Handlers ---- */
 
 static int incident_create(struct api_req *r)
@@ -286,7 +276,7 @@ static int incident_create(struct api_req *r)
 	    (rc = incident_writable(r, o.id)))
 		goto out;
 	snprintf(object, sizeof(object), "incident:%" PRId64, o.id);
-	outcome_detail(&o, spec.area.kind, &detail);
+	incident_outcome_detail(&o, spec.area.kind, &detail);
 	if ((rc = api_audit(r, o.action, object, detail.buf)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
@@ -405,7 +395,7 @@ static int incident_patch(struct api_req *r)
 		goto out;
 	}
 	snprintf(object, sizeof(object), "incident:%" PRId64, id);
-	outcome_detail(&o, spec.area.kind, &detail);
+	incident_outcome_detail(&o, spec.area.kind, &detail);
 	if (spec.title)
 		strbuf_addstr(&detail, "; title");
 	if (spec.type)

@@ -1319,6 +1319,16 @@ int incident_on_presence(struct store *st, const struct geo_presence *p,
 	return incident_on_arrivals(st, p, n, actor, "arrived", &joined, err);
 }
 
+void incident_outcome_detail(const struct incident_outcome *o,
+			     const char *area_kind, struct strbuf *sb)
+{
+	strbuf_addf(sb, "roster %" PRId64 " in area: %" PRId64 " joined, %"
+		    PRId64 " back, %" PRId64 " left", o->in_area, o->joined,
+		    o->rejoined, o->left);
+	if (area_kind)
+		strbuf_addf(sb, "; area %s", area_kind);
+}
+
 /* ---- Reading ---- */
 
 static void set_str(json_t *o, const char *key, const char *v)

@@ -80,8 +80,14 @@ struct incident_outcome {
 	int64_t rejoined;      /* persons back inside the area */
 	int64_t left;          /* persons no longer inside it */
 	double query_s;        /* seconds the geo engine took */
-	double roster_s;       /* seconds writing roster rows and events */
+	double roster_s;       /* seconds writing roster rows */
 };
+
+/* What a declaration or change did, for its audit entry (counts only):
+ * "roster N in area: J joined, B back, L left", and "; area KIND" when
+ * `area_kind` is not NULL. */
+void incident_outcome_detail(const struct incident_outcome *o,
+			     const char *area_kind, struct strbuf *sb);
 
 /*
  * Parse an area as given into `a` (initialised, empty). For "cap", the

@@ -70,14 +70,6 @@ static int area_from_opts(const char *cmd, const struct area_opts *o,
 	return HW_OK;
 }
 
-/* What a change did, for the audit entry: counts only. */
-static void outcome_detail(const struct incident_outcome *o, struct strbuf *sb)
-{
-	strbuf_addf(sb, "roster %" PRId64 " in area: %" PRId64 " joined, %"
-		    PRId64 " back, %" PRId64 " left", o->in_area, o->joined,
-		    o->rejoined, o->left);
-}
-
 static void outcome_report(const struct incident_outcome *o)
 {
 	fprintf(stderr, "incident %" PRId64 ": %s; roster %" PRId64 " in the "
@@ -162,9 +154,7 @@ static int apply_spec(const char *cmd, const char *dbflag, int64_t id,
 		rc = report(cmd, rc, &err);
 		goto out;
 	}
-	outcome_detail(o, &detail);
-	if (id && spec->area.kind)
-		strbuf_addf(&detail, "; area %s", spec->area.kind);
+	incident_outcome_detail(o, id ? spec->area.kind : NULL, &detail);
 	rc = finish(cmd, &db, o->action, o->id, detail.buf);
 out:
 	if (rc && db.st)
@@ -558,7 +548,7 @@ static int poll_apply(struct db *db, struct geo *g, const struct feed_msg *m,
 	}
 	rc = incident_declare(db->st, g, &spec, audit_cli_actor(), &o, &err);
 	if (!rc) {
-		outcome_detail(&o, &detail);
+		incident_outcome_detail(&o, NULL, &detail);
 		strbuf_addf(&detail, "; from feed %s", m->url);
 		snprintf(object, sizeof(object), "incident:%" PRId64, o.id);
 		rc = audit_append(db->st, audit_cli_actor(), o.action, object,
