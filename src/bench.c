@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "db.h"
 #include "gen.h"
+#include "refgeo.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -56,6 +57,32 @@ int bench_scratch_dir(const char *cmd, char *dir, size_t size)
 		return HW_OK;
 	cli_error(cmd, "cannot make a scratch directory: %s", strerror(errno));
 	return HW_EIO;
+}
+
+int bench_prepare_run(const char *cmd, char *dir, size_t size, bool *have_dir,
+		      int64_t people, bool quiet, struct strbuf *dbp)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc;
+
+	if (refgeo_load(&err)) {
+		cli_error(cmd, "%s", err.buf);
+		strbuf_release(&err);
+		return HW_EINTERNAL;
+	}
+	if ((rc = bench_scratch_dir(cmd, dir, size)))
+		return rc;
+	*have_dir = true;
+	/* nginx's workers (nobody, when we are root) work below it. */
+	if (chmod(dir, 0711)) {
+		cli_error(cmd, "cannot prepare '%s': %s", dir, strerror(errno));
+		return HW_EIO;
+	}
+	rc = bench_populate(dir, people, quiet, dbp, &err);
+	if (rc && !bench_interrupted)
+		cli_error(cmd, "%s", err.buf);
+	strbuf_release(&err);
+	return rc ? rc : bench_check_interrupt(cmd);
 }
 
 /* Run argv (no shell) with stdout to `out_fd` (or inherited if < 0);

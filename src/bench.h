@@ -44,6 +44,17 @@ void bench_remove_tree(const char *dir);
  */
 int bench_scratch_dir(const char *cmd, char *dir, size_t size);
 
+/*
+ * What the benchmarks that drive the server share before they start: the
+ * reference geography loaded, a scratch directory (bench_scratch_dir; its
+ * path into dir[size], *have_dir set once it exists) that children running
+ * as other users may enter, and the database of `people` registrants in
+ * it (bench_populate; its path into `dbp`). Messages name `cmd`; an
+ * interruption ends it (bench_check_interrupt). HW_OK or the failure.
+ */
+int bench_prepare_run(const char *cmd, char *dir, size_t size, bool *have_dir,
+		      int64_t people, bool quiet, struct strbuf *dbp);
+
 /* ---- What the benchmarks that drive children share ----
  *
  * The benchmarks that run other programs (wrk, nginx, an SMTP sink) start

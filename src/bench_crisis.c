@@ -49,7 +49,6 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define CMD "bench crisis"
@@ -996,26 +995,9 @@ int bench_crisis(int argc, char **argv)
 	unset_destinations();
 	if ((rc = find_tools(&r)))
 		goto out;
-	rc = HW_EINTERNAL;
-	if (refgeo_load(&err)) {
-		cli_error(CMD, "%s", err.buf);
-		goto out;
-	}
-	if ((rc = bench_scratch_dir(CMD, r.dir, sizeof(r.dir))))
-		goto out;
-	r.have_dir = true;
-	rc = HW_EIO;
-	/* nginx's workers (nobody, when we are root) work in tmp/. */
-	if (chmod(r.dir, 0711)) {
-		cli_error(CMD, "cannot prepare '%s': %s", r.dir, strerror(errno));
-		goto out;
-	}
-	rc = bench_populate(r.dir, o.people, o.json, &r.db_path, &err);
-	if (rc && !bench_interrupted)
-		cli_error(CMD, "%s", err.buf);
-	if (!rc)
-		rc = bench_check_interrupt(CMD);
-	if (rc || (rc = start_webhook_sink(&r)) || (rc = start_smtp_sink(&r)))
+	if ((rc = bench_prepare_run(CMD, r.dir, sizeof(r.dir), &r.have_dir,
+				    o.people, o.json, &r.db_path)) ||
+	    (rc = start_webhook_sink(&r)) || (rc = start_smtp_sink(&r)))
 		goto out;
 	outbox_settings_release(&r.set);
 	settings_prepare(&r);

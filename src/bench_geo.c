@@ -174,23 +174,6 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Remove a scratch directory and everything in it. NULL-safe. */
-static void remove_tree(const char *dir)
-{
-	if (dir && *dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* How a child program runs. */
 struct child {
 	int out_fd;          /* stdout and stderr go here, or are inherited (-1) */
@@ -1479,7 +1462,7 @@ static void pg_stop(struct pg *pg)
 		PQfinish(pg->conn);
 	pg->conn = NULL;
 	pg_stop_server(pg);
-	remove_tree(pg->root);
+	bench_remove_tree(pg->root);
 	free(pg->root);
 	pg->root = NULL;
 	free(pg->bindir);
@@ -2193,7 +2176,7 @@ out:
 	db_release(&db);
 	mix_release(&mix);
 	if (have_dir)
-		remove_tree(dir);
+		bench_remove_tree(dir);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

@@ -31,7 +31,6 @@
 #include "user.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -531,27 +530,11 @@ int bench_http(int argc, char **argv)
 
 	if ((rc = find_tools(&r)))
 		goto out;
-	rc = HW_EINTERNAL;
-	if (refgeo_load(&err)) {
-		cli_error(CMD, "%s", err.buf);
-		goto out;
-	}
-	if ((rc = bench_scratch_dir(CMD, r.dir, sizeof(r.dir))))
-		goto out;
-	r.have_dir = true;
-	rc = HW_EIO;
-	/* nginx's workers (nobody, when we are root) must reach www/. */
-	if (chmod(r.dir, 0711) || (rc = bench_make_dir(CMD, r.dir, "www", 0755))) {
-		cli_error(CMD, "cannot prepare '%s': %s", r.dir, strerror(errno));
-		rc = HW_EIO;
-		goto out;
-	}
-	rc = bench_populate(r.dir, o.people, o.json, &dbp, &err);
-	if (rc && !bench_interrupted)
-		cli_error(CMD, "%s", err.buf);
-	if (!rc)
-		rc = bench_check_interrupt(CMD);
-	if (rc || (rc = prepare_db(&r, dbp.buf, password, sizeof(password))) ||
+	/* nginx's workers (nobody, when we are root) serve www/. */
+	if ((rc = bench_prepare_run(CMD, r.dir, sizeof(r.dir), &r.have_dir,
+				    o.people, o.json, &dbp)) ||
+	    (rc = bench_make_dir(CMD, r.dir, "www", 0755)) ||
+	    (rc = prepare_db(&r, dbp.buf, password, sizeof(password))) ||
 	    (rc = start_server(&r, dbp.buf)) ||
 	    (rc = sign_in(&r, password)) ||
 	    (rc = write_scripts(&r, &circle)) ||
