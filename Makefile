@@ -17,12 +17,12 @@ RELEASE_CFLAGS = -O2 -g
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	      -fno-sanitize-recover=all
 
-SRCS := $(sort $(wildcard src/*.c src/store/*.c))
+SRCS := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-HDRS := $(wildcard src/*.h src/store/*.h)
+HDRS := $(wildcard src/*/*.h)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*/*.sql))
-WEB_ASSETS := $(sort $(wildcard web/*.*))
-TEMPLATES := $(sort $(wildcard src/templates/*.txt))
+WEB_ASSETS := $(sort $(wildcard web/*/*.*))
+TEMPLATES := $(sort $(wildcard src/crisis/templates/*.txt))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -30,7 +30,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REFDATA_STAMP = build/refdata/.stamp
 NPM_STAMP = data/node_modules/.stamp
 
-.PHONY: all deps test unit blackbox fuzz fuzz-smoke demo clean check-clang bench
+.PHONY: all deps check-layers test unit blackbox fuzz fuzz-smoke demo clean check-clang bench
 all: homeward
 
 deps:
@@ -125,6 +125,10 @@ fuzz-smoke: $(FUZZ_BINS)
 fuzz: FUZZ_SECONDS=600
 fuzz: fuzz-smoke
 
+# The include graph against the wing order of src/LAYERS (docs/architecture.md).
+check-layers:
+	@sh tools/check-layers.sh
+
 # gcc is the default compiler; this proves clang builds the same tree.
 check-clang:
 	@$(MAKE) --no-print-directory CC=$(CLANG) build/clang/homeward
@@ -139,6 +143,7 @@ build/clang/homeward: $(SRCS:%.c=build/clang/%.o) build/gen/builtin_data.c
 # Builds run two jobs at a time (the machines this targets have two cores
 # or more); the tests themselves run one after another.
 test: deps
+	@sh tools/check-layers.sh
 	@$(MAKE) --no-print-directory -j2 homeward build/asan/homeward $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory blackbox

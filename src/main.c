@@ -4,23 +4,23 @@
  * Every command is one row below; `homeward help` and `CMD --help` print
  * from this table, so a command is documented where it is registered.
  */
-#include "homeward.h"
-#include "audit.h"
-#include "bench.h"
-#include "cli.h"
-#include "db.h"
-#include "export.h"
-#include "gen.h"
-#include "import.h"
-#include "incident.h"
-#include "mission.h"
-#include "person.h"
-#include "openapi.h"
-#include "outbox.h"
-#include "query.h"
-#include "server.h"
-#include "user.h"
-#include "stats.h"
+#include "core/homeward.h"
+#include "auth/audit.h"
+#include "bench/bench.h"
+#include "core/cli.h"
+#include "store/db.h"
+#include "registry/export.h"
+#include "gen/gen.h"
+#include "registry/import.h"
+#include "crisis/incident.h"
+#include "registry/mission.h"
+#include "registry/person.h"
+#include "http/openapi.h"
+#include "crisis/outbox.h"
+#include "registry/query.h"
+#include "http/server.h"
+#include "auth/user.h"
+#include "registry/stats.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -529,5 +529,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	/* The hooks by which lower wings reach higher ones (src/LAYERS). */
+	incident_listen_arrivals();
 	return hw_exit_status(c->fn(argc - 1, argv + 1));
 }

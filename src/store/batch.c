@@ -7,8 +7,8 @@
  * a full batch's statement is prepared once) and bound from the arena.
  * Backend-independent: it only uses the store interface.
  */
-#include "homeward.h"
-#include "store.h"
+#include "core/homeward.h"
+#include "store/store.h"
 
 #define BATCH_ROWS 64
 #define BATCH_MAX_COLS 64

@@ -10,8 +10,8 @@
  * next checkpoint). Prepared statements live in a small hash table keyed
  * by their SQL text.
  */
-#include "homeward.h"
-#include "store_int.h"
+#include "core/homeward.h"
+#include "store/store_int.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -307,6 +307,24 @@ static int sqlite_tune_bulk(struct store *st)
 			       "PRAGMA threads=2; PRAGMA temp_store=MEMORY;");
 }
 
+static int sqlite_set_sync(struct store *st, enum store_sync level)
+{
+	return sqlite_exec(st, level == STORE_SYNC_FULL ? "PRAGMA synchronous=FULL"
+			   : "PRAGMA synchronous=NORMAL");
+}
+
+static int sqlite_defer_checkpoints(struct store *st)
+{
+	return sqlite_exec(st, "PRAGMA wal_autocheckpoint=0");
+}
+
+/* PASSIVE: copies the frames no reader still needs and never waits for a
+ * writer or reader, so it can run beside the committer. */
+static int sqlite_checkpoint(struct store *st)
+{
+	return sqlite_exec(st, "PRAGMA wal_checkpoint(PASSIVE)");
+}
+
 static bool in_list(const char *const *list, const char *name)
 {
 	for (; list && *list; list++)
@@ -369,6 +387,9 @@ const struct store_backend store_sqlite_backend = {
 	.col_blob = sqlite_col_blob,
 	.exec = sqlite_exec,
 	.tune_bulk = sqlite_tune_bulk,
+	.set_sync = sqlite_set_sync,
+	.defer_checkpoints = sqlite_defer_checkpoints,
+	.checkpoint = sqlite_checkpoint,
 	.drop_indexes = sqlite_drop_indexes,
 	.errmsg = sqlite_errmsg,
 };

@@ -2,9 +2,9 @@
  * store.c: the backend-independent half of the store: choosing a backend,
  * dispatching calls to it, and applying the embedded migrations.
  */
-#include "homeward.h"
-#include "builtin.h"
-#include "store_int.h"
+#include "core/homeward.h"
+#include "core/builtin.h"
+#include "store/store_int.h"
 
 static const struct store_backend *const backends[] = {
 	&store_sqlite_backend,
@@ -310,6 +310,21 @@ int store_rollback(struct store *st)
 int store_tune_bulk(struct store *st)
 {
 	return st->be->tune_bulk(st);
+}
+
+int store_set_sync(struct store *st, enum store_sync level)
+{
+	return st->be->set_sync(st, level);
+}
+
+int store_defer_checkpoints(struct store *st)
+{
+	return st->be->defer_checkpoints(st);
+}
+
+int store_checkpoint(struct store *st)
+{
+	return st->be->checkpoint(st);
 }
 
 int store_bulk_drop_indexes(struct store *st, const char *table,

@@ -7,7 +7,7 @@
 #ifndef HW_STORE_INT_H
 #define HW_STORE_INT_H
 
-#include "store.h"
+#include "store/store.h"
 
 struct store_backend {
 	const char *name;           /* also the migrations folder name */
@@ -31,6 +31,9 @@ struct store_backend {
 	const void *(*col_blob)(struct store_stmt *s, int i, size_t *len);
 	int (*exec)(struct store *st, const char *sql);
 	int (*tune_bulk)(struct store *st);
+	int (*set_sync)(struct store *st, enum store_sync level);
+	int (*defer_checkpoints)(struct store *st);
+	int (*checkpoint)(struct store *st);
 	/* Append the statements that recreate the secondary indexes of
 	 * `table`, but those in `keep`, to `create` (each ending in ';'),
 	 * and drop them. */

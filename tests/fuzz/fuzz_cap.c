@@ -10,9 +10,9 @@
  * (geopoly counts the boundary in): that catches latitude and longitude
  * swapped anywhere between the text and geopoly.
  */
-#include "homeward.h"
-#include "geoarea.h"
-#include "geopoly.h"
+#include "core/homeward.h"
+#include "geo/geoarea.h"
+#include "geo/geopoly.h"
 #include "fuzz_check.h"
 
 /* The first "lat,lon" of a polygon's text, as the reader would take it. */

@@ -13,8 +13,8 @@
  * reason for having none); a refused one leaves the message empty and
  * says why in one line of valid UTF-8.
  */
-#include "homeward.h"
-#include "cap.h"
+#include "core/homeward.h"
+#include "interop/cap.h"
 #include "fuzz_check.h"
 
 #include <time.h>

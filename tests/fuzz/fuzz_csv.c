@@ -7,8 +7,8 @@
  * record's raw bytes are the input at its offset; and every good record,
  * written back with csv_add_field, reads back as the same fields.
  */
-#include "homeward.h"
-#include "csv.h"
+#include "core/homeward.h"
+#include "core/csv.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

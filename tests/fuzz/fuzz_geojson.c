@@ -7,9 +7,9 @@
  * crashing, every input must either add polygons and say nothing, or fail
  * with HW_EINPUT, one line of valid UTF-8, and the area as it was.
  */
-#include "homeward.h"
-#include "geoarea.h"
-#include "geopoly.h"
+#include "core/homeward.h"
+#include "geo/geoarea.h"
+#include "geo/geopoly.h"
 #include "fuzz_check.h"
 
 #include <math.h>

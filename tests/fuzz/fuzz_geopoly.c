@@ -11,8 +11,8 @@
  * the doubles next to them; and classify() on rectangles taken from the
  * input against the oracle at points sampled in each.
  */
-#include "homeward.h"
-#include "geopoly.h"
+#include "core/homeward.h"
+#include "geo/geopoly.h"
 
 #include <math.h>
 

@@ -10,10 +10,10 @@
  * parses back to exactly the same normalised fields: normalising twice
  * changes nothing, which is what makes export after import faithful.
  */
-#include "homeward.h"
-#include "csv.h"
-#include "refgeo.h"
-#include "registrant.h"
+#include "core/homeward.h"
+#include "core/csv.h"
+#include "geo/refgeo.h"
+#include "registry/registrant.h"
 #include "fuzz_check.h"
 
 #include <sys/mman.h>

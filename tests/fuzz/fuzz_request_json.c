@@ -9,9 +9,9 @@
  * every required field present; a body that fails must come with a
  * message, and a field name when the message is about a member.
  */
-#include "homeward.h"
-#include "api.h"
-#include "route.h"
+#include "core/homeward.h"
+#include "http/api.h"
+#include "http/route.h"
 
 #include <string.h>
 

@@ -8,10 +8,10 @@
  * and putting the captured values back into the pattern must give the
  * path again.
  */
-#include "homeward.h"
-#include "api.h"
-#include "geoarea.h"
-#include "route.h"
+#include "core/homeward.h"
+#include "http/api.h"
+#include "geo/geoarea.h"
+#include "http/route.h"
 
 #include <string.h>
 

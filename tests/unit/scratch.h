@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bench.h"
-#include "store.h"
+#include "bench/bench.h"
+#include "store/store.h"
 
 static inline int scratch_make(char *dir, size_t size, const char *name)
 {

@@ -7,9 +7,9 @@
  * must agree: both accept with the same normalised value, or both refuse
  * with the same reason.
  */
-#include "homeward.h"
-#include "registrant.h"
-#include "csv.h"
+#include "core/homeward.h"
+#include "registry/registrant.h"
+#include "core/csv.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -123,12 +123,12 @@ static void test_empty_and_text(void **state)
 static void test_needs_bits(void **state)
 {
 	(void)state;
-	assert_int_equal(reg_needs_bits(NULL), 0);
-	assert_int_equal(reg_needs_bits(""), 0);
-	assert_int_equal(reg_needs_bits("wheelchair"), 1);
-	assert_int_equal(reg_needs_bits("wheelchair;medical"), 1 | 4);
-	assert_int_equal(reg_needs_bits("unaccompanied-minor"),
-			 1u << (reg_needs_count - 1));
+	assert_int_equal(needs_bits(NULL), 0);
+	assert_int_equal(needs_bits(""), 0);
+	assert_int_equal(needs_bits("wheelchair"), 1);
+	assert_int_equal(needs_bits("wheelchair;medical"), 1 | 4);
+	assert_int_equal(needs_bits("unaccompanied-minor"),
+			 1u << (needs_count - 1));
 }
 
 int main(void)

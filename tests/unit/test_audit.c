@@ -1,9 +1,9 @@
 /* Unit tests for audit.c: the chain verifies when intact and names the
  * first altered or removed entry; NULL and "" are different contents; an
  * entry rolls back with its transaction. */
-#include "homeward.h"
-#include "audit.h"
-#include "store.h"
+#include "core/homeward.h"
+#include "auth/audit.h"
+#include "store/store.h"
 #include "scratch.h"
 
 #include <setjmp.h>

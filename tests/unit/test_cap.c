@@ -6,8 +6,8 @@
  * invalid ones with the exact message users see, CAP times normalised to
  * UTC, and the links of Atom and RSS feeds.
  */
-#include "homeward.h"
-#include "cap.h"
+#include "core/homeward.h"
+#include "interop/cap.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

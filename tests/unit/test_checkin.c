@@ -2,10 +2,10 @@
  * (checkin_text.c), the page's string table complete, and roster.c's
  * status changes (validation, the event row, "notified" never replacing
  * an answer, counts). */
-#include "homeward.h"
-#include "checkin.h"
-#include "roster.h"
-#include "store.h"
+#include "core/homeward.h"
+#include "crisis/checkin.h"
+#include "crisis/roster.h"
+#include "store/store.h"
 #include "scratch.h"
 
 #include <setjmp.h>

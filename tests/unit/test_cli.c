@@ -1,6 +1,6 @@
 /* Unit tests for cli.c: the option parser and the database path rule. */
-#include "homeward.h"
-#include "cli.h"
+#include "core/homeward.h"
+#include "core/cli.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

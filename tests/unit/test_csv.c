@@ -6,8 +6,8 @@
  * run with many buffer sizes, down to one byte, because the reader's hard
  * part is a record that straddles two reads.
  */
-#include "homeward.h"
-#include "csv.h"
+#include "core/homeward.h"
+#include "core/csv.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

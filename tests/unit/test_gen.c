@@ -6,11 +6,11 @@
  * prove that what gen writes imports without a reject and is already in
  * normalised form (re-writing a parsed row gives the same bytes).
  */
-#include "homeward.h"
-#include "csv.h"
-#include "gen.h"
-#include "refgeo.h"
-#include "registrant.h"
+#include "core/homeward.h"
+#include "core/csv.h"
+#include "gen/gen.h"
+#include "geo/refgeo.h"
+#include "registry/registrant.h"
 #include "scratch.h"
 
 #include <setjmp.h>
@@ -220,12 +220,12 @@ static void test_rows_parse(void **state)
 			const struct row *r = &rs.r[i];
 			assert_string_equal(r->v[RC_NATIONALITY], nats[k]);
 			assert_string_not_equal(r->v[RC_COUNTRY], nats[k]);
-			assert_true(r->dob != REG_NO_DATE && r->dob <= TODAY);
-			assert_true(r->arrival != REG_NO_DATE);
-			assert_true(r->departure == REG_NO_DATE ||
+			assert_true(r->dob != DATE_NONE && r->dob <= TODAY);
+			assert_true(r->arrival != DATE_NONE);
+			assert_true(r->departure == DATE_NONE ||
 				    r->departure >= r->arrival);
 			/* Everybody is there now or arriving. */
-			assert_true(r->departure == REG_NO_DATE ||
+			assert_true(r->departure == DATE_NONE ||
 				    r->departure > TODAY);
 			assert_true(*r->v[RC_LAT] && *r->v[RC_PARTY_ID]);
 		}

@@ -2,11 +2,11 @@
  * brute-force scan of the same presences, on random points and shapes —
  * boundaries, the antimeridian, the poles, tiny and continent-sized
  * shapes, holes, unions — and after updates. */
-#include "homeward.h"
-#include "geo.h"
-#include "geoarea.h"
-#include "geopoly.h"
-#include "refgeo.h"
+#include "core/homeward.h"
+#include "geo/geo.h"
+#include "geo/geoarea.h"
+#include "geo/geopoly.h"
+#include "geo/refgeo.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -4,9 +4,9 @@
  * geopoly (latitude/longitude order, holes, the antimeridian), the XML
  * entity attacks, the position limit, and --circle and country arguments.
  */
-#include "homeward.h"
-#include "geoarea.h"
-#include "geopoly.h"
+#include "core/homeward.h"
+#include "geo/geoarea.h"
+#include "geo/geopoly.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -5,8 +5,8 @@
  * exact scan (geopoly_contains_scan), and of geopoly_classify() against
  * points sampled in each rectangle.
  */
-#include "homeward.h"
-#include "geopoly.h"
+#include "core/homeward.h"
+#include "geo/geopoly.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -1,11 +1,11 @@
 /* Unit tests for import.c (through import_registrants) and regfeed.c: the
  * checks across rows, all-or-nothing, --skip-invalid, updates, and rows
  * spread over many chunks of the reader thread. */
-#include "homeward.h"
-#include "db.h"
-#include "import.h"
-#include "registrant.h"
-#include "store.h"
+#include "core/homeward.h"
+#include "store/db.h"
+#include "registry/import.h"
+#include "registry/registrant.h"
+#include "store/store.h"
 #include "scratch.h"
 
 #include <setjmp.h>

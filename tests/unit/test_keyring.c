@@ -1,6 +1,6 @@
 /* Unit tests for keyring.c: key files, sealing, tampering, keyed hashes. */
-#include "homeward.h"
-#include "keyring.h"
+#include "core/homeward.h"
+#include "store/keyring.h"
 #include "scratch.h"
 
 #include <setjmp.h>

@@ -3,18 +3,18 @@
  * encoding, and the outbox's rows on a scratch database: enqueueing
  * (counts, idempotency, exercises), marking notified after a send,
  * receipts, and the escalation ladder. */
-#include "homeward.h"
-#include "outbox.h"
+#include "core/homeward.h"
+#include "crisis/outbox.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sodium.h>
 #include <unistd.h>
 
-#include "channel.h"
-#include "cli.h"
-#include "db.h"
-#include "store.h"
+#include "crisis/channel.h"
+#include "core/cli.h"
+#include "store/db.h"
+#include "store/store.h"
 #include "scratch.h"
 
 static char dir[256];

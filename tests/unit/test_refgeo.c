@@ -3,9 +3,9 @@
  * tolerance), calling codes, cities, airports, distances, and a cross-check
  * of the grid index against a naive even-odd ray cast over every ring.
  */
-#include "homeward.h"
-#include "refgeo.h"
-#include "builtin.h"
+#include "core/homeward.h"
+#include "geo/refgeo.h"
+#include "core/builtin.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -7,10 +7,10 @@
  * normalised value expected in one column. The reference geography is the
  * real embedded one, so points are checked against real borders.
  */
-#include "homeward.h"
-#include "registrant.h"
-#include "csv.h"
-#include "refgeo.h"
+#include "core/homeward.h"
+#include "registry/registrant.h"
+#include "core/csv.h"
+#include "geo/refgeo.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -415,11 +415,11 @@ static void test_parsed_values(void **state)
 	assert_int_equal(rc, HW_OK);
 	assert_true(r.has_point);
 	assert_true(r.lat == 52.52 && r.lon == 13.405);
-	assert_int_equal(reg_parse_date("1984-07-21", 10, &days), HW_OK);
+	assert_int_equal(date_parse("1984-07-21", 10, &days), HW_OK);
 	assert_int_equal(r.date_of_birth, days);
-	assert_int_equal(reg_parse_date("2023-09-01", 10, &days), HW_OK);
+	assert_int_equal(date_parse("2023-09-01", 10, &days), HW_OK);
 	assert_int_equal(r.arrival, days);
-	assert_int_equal(r.departure, REG_NO_DATE);
+	assert_int_equal(r.departure, DATE_NONE);
 	assert_string_equal(r.v[RC_PHONE], "+33612345678");
 	registrant_release(&r);
 	registrant_release(NULL);
@@ -563,7 +563,7 @@ static void test_file(void **state)
 	assert_int_equal(registrant_parse(&r, &h, &rec, &bad, &err), HW_OK);
 	assert_string_equal(r.v[RC_NATIVE_NAME],
 			    "\xD8\xA3\xD8\xAD\xD9\x85\xD8\xAF");
-	assert_int_equal(r.date_of_birth, REG_NO_DATE);
+	assert_int_equal(r.date_of_birth, DATE_NONE);
 
 	assert_int_equal(csv_read(rd, &rec, &err), HW_OK);
 	assert_int_equal(rec.line, 4);
@@ -663,32 +663,32 @@ static void test_dates(void **state)
 	int32_t days, d, first, last;
 
 	(void)state;
-	assert_int_equal(reg_parse_date("1970-01-01", 10, &days), HW_OK);
+	assert_int_equal(date_parse("1970-01-01", 10, &days), HW_OK);
 	assert_int_equal(days, 0);
-	assert_int_equal(reg_parse_date("2000-03-01", 10, &days), HW_OK);
+	assert_int_equal(date_parse("2000-03-01", 10, &days), HW_OK);
 	assert_int_equal(days, 11017);
-	assert_int_equal(reg_parse_date("1969-12-31", 10, &days), HW_OK);
+	assert_int_equal(date_parse("1969-12-31", 10, &days), HW_OK);
 	assert_int_equal(days, -1);
-	assert_int_equal(reg_parse_date("1850-01-01", 10, &first), HW_OK);
-	assert_int_equal(reg_parse_date("2200-12-31", 10, &last), HW_OK);
-	assert_int_equal(reg_parse_date("1849-12-31", 10, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2201-01-01", 10, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2023-02-29", 10, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2024-02-29", 10, &days), HW_OK);
-	assert_int_equal(reg_parse_date("2024-02-2", 9, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2024-02-29x", 11, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2024-00-10", 10, &days), HW_EINPUT);
-	assert_int_equal(reg_parse_date("2024-01-00", 10, &days), HW_EINPUT);
+	assert_int_equal(date_parse("1850-01-01", 10, &first), HW_OK);
+	assert_int_equal(date_parse("2200-12-31", 10, &last), HW_OK);
+	assert_int_equal(date_parse("1849-12-31", 10, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2201-01-01", 10, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2023-02-29", 10, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2024-02-29", 10, &days), HW_OK);
+	assert_int_equal(date_parse("2024-02-2", 9, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2024-02-29x", 11, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2024-00-10", 10, &days), HW_EINPUT);
+	assert_int_equal(date_parse("2024-01-00", 10, &days), HW_EINPUT);
 	/* Every day of the range formats and parses back to itself. */
 	for (d = first; d <= last; d++) {
 		strbuf_reset(&out);
-		reg_format_date(&out, d);
+		date_format(&out, d);
 		assert_int_equal(out.len, 10);
-		assert_int_equal(reg_parse_date(out.buf, out.len, &days), HW_OK);
+		assert_int_equal(date_parse(out.buf, out.len, &days), HW_OK);
 		assert_int_equal(days, d);
 	}
 	strbuf_reset(&out);
-	reg_format_date(&out, REG_NO_DATE);
+	date_format(&out, DATE_NONE);
 	assert_string_equal(out.buf, "");
 	strbuf_release(&out);
 }
@@ -733,9 +733,9 @@ static void test_tables(void **state)
 	size_t c;
 
 	(void)state;
-	assert_int_equal(reg_needs_count, 14);
-	assert_string_equal(reg_needs[0], "wheelchair");
-	assert_string_equal(reg_needs[13], "unaccompanied-minor");
+	assert_int_equal(needs_count, 14);
+	assert_string_equal(needs_names[0], "wheelchair");
+	assert_string_equal(needs_names[13], "unaccompanied-minor");
 	assert_int_equal(reg_purposes_count, 8);
 	assert_string_equal(reg_columns[RC_NEEDS], "needs");
 	assert_true(reg_col_is_person(RC_FAMILY_NAME));

@@ -3,10 +3,10 @@
  * as a whole: every route well-formed, unique, and documented in the
  * OpenAPI document with its roles, parameters and body.
  */
-#include "homeward.h"
-#include "api.h"
-#include "openapi.h"
-#include "route.h"
+#include "core/homeward.h"
+#include "http/api.h"
+#include "http/openapi.h"
+#include "http/route.h"
 
 #include <ctype.h>
 #include <setjmp.h>

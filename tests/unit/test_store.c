@@ -1,7 +1,7 @@
 /* Unit tests for the store and its SQLite backend: creation, migration,
  * the schema version check, the statement cache, constraints, transactions. */
-#include "homeward.h"
-#include "store.h"
+#include "core/homeward.h"
+#include "store/store.h"
 #include "scratch.h"
 
 #include <setjmp.h>

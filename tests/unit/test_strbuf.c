@@ -1,5 +1,5 @@
 /* Unit tests for strbuf.c: growth, formatting, detaching, JSON escaping. */
-#include "homeward.h"
+#include "core/homeward.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

@@ -1,6 +1,6 @@
 /* Unit tests for strmap.c: insertion, lookup, growth, long keys. */
-#include "homeward.h"
-#include "strmap.h"
+#include "core/homeward.h"
+#include "core/strmap.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

@@ -1,8 +1,8 @@
 /* Unit tests for template.c: every embedded template loads and renders in
  * every language, the language fallback, and SMS segment arithmetic and
  * fitting (cut the instructions first, never the link). */
-#include "homeward.h"
-#include "template.h"
+#include "core/homeward.h"
+#include "crisis/template.h"
 
 #include <setjmp.h>
 #include <cmocka.h>

@@ -1,9 +1,9 @@
 /* Unit tests for user.c: validation, argon2id storage, password checks. */
-#include "homeward.h"
-#include "db.h"
-#include "mission.h"
-#include "store.h"
-#include "user.h"
+#include "core/homeward.h"
+#include "store/db.h"
+#include "registry/mission.h"
+#include "store/store.h"
+#include "auth/user.h"
 #include "scratch.h"
 
 #include <setjmp.h>

@@ -1,0 +1,238 @@
+/*
+ * cli.c: the option parser, the database path rule and progress lines that
+ * every command uses (see cli.h).
+ */
+#include "core/homeward.h"
+#include "core/cli.h"
+
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "homeward %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct opt *find_opt(const struct opt *opts, const char *name,
+				  size_t len)
+{
+	for (; opts && opts->name; opts++)
+		if (strlen(opts->name) == len && !strncmp(opts->name, name, len))
+			return opts;
+	return NULL;
+}
+
+static int set_value(const char *cmd, const struct opt *o, const char *arg)
+{
+	char *end;
+
+	switch (o->kind) {
+	case OPT_STRING:
+		*(const char **)o->value = arg;
+		return HW_OK;
+	case OPT_INT: {
+		long long v;
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (!*arg || *end || errno) {
+			cli_error(cmd, "option '--%s': '%s' is not a whole number",
+				  o->name, arg);
+			return HW_EINPUT;
+		}
+		*(int64_t *)o->value = v;
+		return HW_OK;
+	}
+	case OPT_DOUBLE: {
+		double v;
+		errno = 0;
+		v = strtod(arg, &end);
+		if (!*arg || *end || errno || !isfinite(v)) {
+			cli_error(cmd, "option '--%s': '%s' is not a number",
+				  o->name, arg);
+			return HW_EINPUT;
+		}
+		*(double *)o->value = v;
+		return HW_OK;
+	}
+	case OPT_FLAG:
+		*(bool *)o->value = true;
+		return HW_OK;
+	}
+	return HW_EINTERNAL;
+}
+
+int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
+		    int64_t max)
+{
+	if (v >= min && v <= max)
+		return HW_OK;
+	cli_error(cmd, "option '--%s': %" PRId64 " is out of range (%" PRId64
+		  " to %" PRId64 ")", name, v, min, max);
+	return HW_EINPUT;
+}
+
+int opt_parse(const struct opt *opts, int argc, char **argv,
+	      char **pos, int *npos)
+{
+	const char *cmd = argv[0];
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		const struct opt *o;
+		size_t len;
+
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				pos[n++] = argv[i];
+			break;
+		}
+		if (strncmp(a, "--", 2) || !a[2]) {
+			if (a[0] == '-' && a[1]) {
+				cli_error(cmd, "unknown option '%s' (see 'homeward %s --help')",
+					  a, cmd);
+				return HW_EINPUT;
+			}
+			pos[n++] = argv[i];
+			continue;
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_opt(opts, a, len);
+		if (!o) {
+			cli_error(cmd, "unknown option '--%.*s' (see 'homeward %s --help')",
+				  (int)len, a, cmd);
+			return HW_EINPUT;
+		}
+		if (o->kind == OPT_FLAG) {
+			if (eq) {
+				cli_error(cmd, "option '--%s' takes no value", o->name);
+				return HW_EINPUT;
+			}
+			set_value(cmd, o, "");
+			continue;
+		}
+		if (!eq && i + 1 >= argc) {
+			cli_error(cmd, "option '--%s' needs a value", o->name);
+			return HW_EINPUT;
+		}
+		if (set_value(cmd, o, eq ? eq + 1 : argv[++i]))
+			return HW_EINPUT;
+	}
+	*npos = n;
+	return HW_OK;
+}
+
+int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
+		 int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(argv[1], subs[i].name)) {
+				argv[1] = (char *)subs[i].fullname;
+				return subs[i].fn(argc - 1, argv + 1);
+			}
+		cli_error(cmd, "unknown subcommand '%s'", argv[1]);
+	} else {
+		cli_error(cmd, "which subcommand?");
+	}
+	fprintf(stderr, "subcommands of '%s':\n", cmd);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %-8s %s\n", subs[i].name,
+			subs[i].summary ? subs[i].summary : "");
+	return HW_EINPUT;
+}
+
+int opt_parse_only(const struct opt *opts, int argc, char **argv)
+{
+	char **pos = xcalloc((size_t)argc, sizeof(*pos));
+	int npos = 0, rc;
+
+	rc = opt_parse(opts, argc, argv, pos, &npos);
+	if (!rc && npos) {
+		cli_error(argv[0], "unexpected argument '%s'", pos[0]);
+		rc = HW_EINPUT;
+	}
+	free(pos);
+	return rc;
+}
+
+const char *cli_db_path(const char *flag)
+{
+	const char *env;
+
+	if (flag && *flag)
+		return flag;
+	env = getenv("HOMEWARD_DB");
+	if (env && *env)
+		return env;
+	return "./homeward.db";
+}
+
+double hw_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool cli_progress_wanted(void)
+{
+	return isatty(STDERR_FILENO) && !getenv("CI");
+}
+
+void progress_start(struct progress *p, const char *label, uint64_t total)
+{
+	p->label = label;
+	p->total = total;
+	p->start = hw_now();
+	p->last = 0;
+	p->enabled = cli_progress_wanted();
+}
+
+static void progress_print(struct progress *p, uint64_t done, uint64_t rows,
+			   double now)
+{
+	double rate = rows / fmax(now - p->start, 1e-9);
+
+	if (p->total)
+		fprintf(stderr, "\r%s %3d%% %" PRIu64 " rows, %.0f rows/s   ",
+			p->label, (int)(100.0 * (double)done / (double)p->total),
+			rows, rate);
+	else
+		fprintf(stderr, "\r%s %" PRIu64 " rows, %.0f rows/s   ",
+			p->label, rows, rate);
+	fflush(stderr);
+}
+
+void progress_update(struct progress *p, uint64_t done, uint64_t rows)
+{
+	double now;
+
+	if (!p->enabled)
+		return;
+	now = hw_now();
+	if (now - p->last < 0.2)
+		return;
+	p->last = now;
+	progress_print(p, done, rows, now);
+}
+
+void progress_done(struct progress *p, uint64_t done, uint64_t rows)
+{
+	if (!p->enabled)
+		return;
+	progress_print(p, done, rows, hw_now());
+	fputc('\n', stderr);
+}
