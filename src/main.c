@@ -8,6 +8,8 @@
 #include "auth/audit.h"
 #include "bench/bench.h"
 #include "core/cli.h"
+#include "core/config.h"
+#include "core/settings.h"
 #include "store/db.h"
 #include "registry/export.h"
 #include "gen/gen.h"
@@ -33,11 +35,7 @@ static const struct command commands[] = {
 	  "sensitive fields (passport numbers): PATH.key beside the database,\n"
 	  "mode 0600, unless --key or $HOMEWARD_KEY names another place. Keep\n"
 	  "a copy of the key file apart from database backups: without it the\n"
-	  "sealed fields cannot be read.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --db PATH    the database (default $HOMEWARD_DB, else ./homeward.db)\n"
-	  "  --key FILE   the key file (default $HOMEWARD_KEY, else PATH.key)\n", false },
+	  "sealed fields cannot be read.\n", false },
 	{ "gen", cmd_gen,
 	  "gen --people N [--seed S] [--nationality CC] [--today DATE] --out FILE.csv",
 	  "write a synthetic, realistic population as registrant CSV",
@@ -70,8 +68,6 @@ static const struct command commands[] = {
 	  "its presences are replaced by the rows of the file.\n"
 	  "\n"
 	  "Options:\n"
-	  "  --db PATH        the database (default $HOMEWARD_DB, else ./homeward.db)\n"
-	  "  --key FILE       the key file (default $HOMEWARD_KEY, else PATH.key)\n"
 	  "  --skip-invalid   write the valid rows; put the invalid ones, as they\n"
 	  "                   were, in FILE.rejects.csv and the reasons in\n"
 	  "                   FILE.rejects.txt\n", false },
@@ -84,8 +80,6 @@ static const struct command commands[] = {
 	  "database and exporting again gives the same bytes.\n"
 	  "\n"
 	  "Options:\n"
-	  "  --db PATH        the database (default $HOMEWARD_DB, else ./homeward.db)\n"
-	  "  --key FILE       the key file (default $HOMEWARD_KEY, else PATH.key)\n"
 	  "  --country CC     only presences in this country\n"
 	  "  --format F       csv (default) or geojson\n", false },
 	{ "stats", cmd_stats, "stats [--db PATH] [--json]",
@@ -94,7 +88,6 @@ static const struct command commands[] = {
 	  "missions' jurisdictions).\n"
 	  "\n"
 	  "Options:\n"
-	  "  --db PATH   the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --json      one JSON object instead of tables\n", false },
 	{ "query", cmd_query,
 	  "query [--db PATH] AREA... [--on DATE | --any-day] [--nationality CC]\n"
@@ -121,7 +114,6 @@ static const struct command commands[] = {
 	  "  --ids                 their external ids, one per line\n"
 	  "  --csv                 their registrant rows (needs the key file)\n"
 	  "  --geojson             a FeatureCollection of their points\n"
-	  "  --db PATH, --key FILE as for the other commands\n"
 	  "\n"
 	  "Bad geometry (an unclosed ring, fewer than 4 positions, a latitude\n"
 	  "beyond 90, a radius <= 0 or beyond half the Earth's circumference)\n"
@@ -175,8 +167,7 @@ static const struct command commands[] = {
 	  "  --verbose             create, update: roster counts and timings on\n"
 	  "                        standard error\n"
 	  "  --feed URL            poll: the feed\n"
-	  "  --timeout S           poll: seconds per download (default 30)\n"
-	  "  --db PATH             the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	  "  --timeout S           poll: seconds per download (default 30)\n", false },
 	{ "mission", cmd_mission,
 	  "mission add --code CODE --name NAME --countries CC[,CC...] [--kind KIND] [--city CITY]\n"
 	  "       homeward mission list",
@@ -192,8 +183,7 @@ static const struct command commands[] = {
 	  "                     first is where the mission sits\n"
 	  "  --kind KIND        embassy (default), consulate, consulate-general,\n"
 	  "                     honorary, hq\n"
-	  "  --city CITY        where it is\n"
-	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	  "  --city CITY        where it is\n", false },
 	{ "audit", cmd_audit,
 	  "audit verify [--db PATH]\n"
 	  "       homeward audit list [--db PATH] [--limit N]\n"
@@ -214,7 +204,6 @@ static const struct command commands[] = {
 	  "        the head somewhere else and compare it later.\n"
 	  "\n"
 	  "Options:\n"
-	  "  --db PATH    the database (default $HOMEWARD_DB, else ./homeward.db)\n"
 	  "  --limit N    list: how many entries (default 20)\n", false },
 	{ "user", cmd_user,
 	  "user add --login LOGIN --role ROLE [--mission CODE] --password-stdin\n"
@@ -231,8 +220,7 @@ static const struct command commands[] = {
 	  "  --login LOGIN      3 to 64 of a-z, 0-9, '.', '_', '-', '@'\n"
 	  "  --role ROLE        citizen, officer, mission-head, hq or auditor\n"
 	  "  --mission CODE     the mission of an officer or mission head\n"
-	  "  --password-stdin   read the password (10 characters or more)\n"
-	  "  --db PATH          the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	  "  --password-stdin   read the password (10 characters or more)\n", false },
 	{ "serve", cmd_serve,
 	  "serve [--db PATH] [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]",
 	  "serve the HTTP API, check-in pages and the outbox dispatchers",
@@ -243,26 +231,12 @@ static const struct command commands[] = {
 	  "made with 'homeward user add'. Prints the address it listens on, and\n"
 	  "stops cleanly on SIGINT or SIGTERM.\n"
 	  "\n"
-	  "It also runs the outbox's dispatchers (see 'homeward help dispatch';\n"
-	  "here their settings come from the HOMEWARD_* environment variables\n"
-	  "only, e.g. HOMEWARD_SMTP_URL), the check-in pages at /c/TOKEN with\n"
-	  "their group commit (HOMEWARD_CHECKIN_SYNC=full|normal), and the SMS\n"
-	  "gateway's web hooks (HOMEWARD_SMS_SECRET, HOMEWARD_RECEIPT_SECRET).\n"
-	  "\n"
-	  "Options:\n"
-	  "  --listen ADDR:PORT    where to listen (default 127.0.0.1:8080; port 0\n"
-	  "                        picks a free port, printed at start)\n"
-	  "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)...\n"
-	  "  --tls-key FILE        ...and this PEM private key\n"
-	  "  --threads N           worker threads (default: one per core)\n"
-	  "  --max-body BYTES      the largest request body (default 1048576)\n"
-	  "  --session-minutes M   how long a sign-in lasts (default 480)\n"
-	  "  --quiet               no request log on standard error\n"
-	  "  --db PATH             the database (default $HOMEWARD_DB, else ./homeward.db)\n"
-	  "  --key FILE            its key file (default: PATH.key)\n", false },
+	  "It also runs the outbox's dispatchers (see 'homeward help dispatch'),\n"
+	  "the check-in pages at /c/TOKEN with their group commit, and the SMS\n"
+	  "gateway's web hooks, each configured by the settings below.\n", false },
 	{ "notify", cmd_notify,
 	  "notify --incident ID [--template NAME] [--channels email,sms,webhook]\n"
-	  "       [--instructions TEXT] [--base-url URL] [--db PATH] [--json]",
+	  "       [--instructions TEXT] [--base-url URL] [settings...] [--db PATH] [--json]",
 	  "enqueue an incident's messages to everyone on its roster",
 	  "Writes one message per person on the incident's roster (inside its\n"
 	  "area) and channel they can be reached on, in one transaction: e-mail\n"
@@ -281,12 +255,7 @@ static const struct command commands[] = {
 	  "  --channels LIST      default email,sms, and webhook when a webhook URL\n"
 	  "                       is set\n"
 	  "  --instructions TEXT  what people should do (default: the template's)\n"
-	  "  --base-url URL       of the check-in links (default $HOMEWARD_BASE_URL,\n"
-	  "                       else http://127.0.0.1:8080)\n"
-	  "  --webhook-url URL    as $HOMEWARD_WEBHOOK_URL: turns the webhook on\n"
-	  "  --sms-segments N     the most segments of one SMS (default 3)\n"
-	  "  --json               the counts as one JSON object\n"
-	  "  --db PATH            the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	  "  --json               the counts as one JSON object\n", false },
 	{ "dispatch", cmd_dispatch,
 	  "dispatch [--once] [--smtp-url URL] [--sms-url URL] [--webhook-url URL]\n"
 	  "       [settings...] [--db PATH]",
@@ -300,42 +269,12 @@ static const struct command commands[] = {
 	  "'notified' after --escalate-after seconds gets the alert on the channels\n"
 	  "not yet used, then their emergency contacts are written to, then they\n"
 	  "go on the officers' call list. 'serve' runs the same dispatchers, with\n"
-	  "the settings from the environment. Prints the messages sent, retried\n"
-	  "and dead at the end.\n"
+	  "the same settings. Prints the messages sent, retried and dead at the\n"
+	  "end.\n"
 	  "\n"
-	  "Every setting is a flag here and an environment variable (the flag in\n"
-	  "capitals after HOMEWARD_: --smtp-url is $HOMEWARD_SMTP_URL); a flag wins.\n"
-	  "  --once                  stop when nothing is left to send or retry\n"
-	  "                          (one escalation pass first)\n"
-	  "  --base-url URL          of check-in links in escalation messages\n"
-	  "                          (default http://127.0.0.1:8080)\n"
-	  "  --smtp-url URL          smtp://HOST:PORT or smtps://: turns e-mail on\n"
-	  "  --smtp-user U, --smtp-password P  SMTP AUTH (prefer the environment\n"
-	  "                          for the password)\n"
-	  "  --mail-from ADDR        From (default 'Homeward <homeward@localhost>')\n"
-	  "  --sms-url URL           the SMS gateway's POST endpoint: turns SMS on\n"
-	  "  --sms-token T           sent as 'Authorization: Bearer T'\n"
-	  "  --sms-format F          json (default: {\"to\",\"text\",\"reference\"}) or form\n"
-	  "  --receipt-secret S      what delivery receipts must carry in their\n"
-	  "                          X-Homeward-Secret header (serve)\n"
-	  "  --webhook-url URL       where each message's JSON is POSTed: turns the\n"
-	  "                          webhook on\n"
-	  "  --webhook-token T       sent as 'Authorization: Bearer T'\n"
-	  "  --email-rate R, --sms-rate R, --webhook-rate R\n"
-	  "                          messages per second (default 0: no limit)\n"
-	  "  --email-connections N   in flight at once (default 4; sms and webhook:\n"
-	  "  --sms-connections N     16)\n"
-	  "  --webhook-connections N\n"
-	  "  --attempts N            tries before a message is dead (default 6)\n"
-	  "  --backoff-ms MS         the first retry's delay, doubled each time\n"
-	  "                          (default 2000), then jittered to 50-100%\n"
-	  "  --backoff-max-ms MS     the longest delay (default 600000)\n"
-	  "  --lease S               how long a claim holds (default 120)\n"
-	  "  --send-timeout S        one send's time limit (default 30)\n"
-	  "  --escalate-after S      escalation delay; 0: none (default 1800)\n"
-	  "  --sms-segments N        the most segments of one SMS (default 3)\n"
-	  "  --poll-ms MS            how often an idle dispatcher looks (default 500)\n"
-	  "  --db PATH               the database (default $HOMEWARD_DB, else ./homeward.db)\n", false },
+	  "Options:\n"
+	  "  --once    stop when nothing is left to send or retry (one escalation\n"
+	  "            pass first)\n", false },
 	{ "bench", cmd_bench,
 	  "bench import|geo|http|crisis [--people N] [--queries Q] [--duration S]\n"
 	  "       [--connections C] [--threads T] [--affected A]\n"
@@ -424,6 +363,17 @@ static const struct command commands[] = {
 	  "  --affected A      crisis: the roster to aim at (default N/5)\n"
 	  "  --dispatch-seconds D  crisis: the most each dispatch runs (30)\n"
 	  "  --json            machine-readable output\n", false },
+	{ "config", cmd_config, "config [--config FILE] [--NAME VALUE...] [--reference]",
+	  "show every setting, its value and where it came from",
+	  "Prints each setting of Homeward with the value a command would use\n"
+	  "and where that value came from: its default, a settings file\n"
+	  "(--config FILE, lines of 'name = value'), the environment\n"
+	  "(HOMEWARD_...) or a flag. A flag wins over the environment, which wins\n"
+	  "over the file. Secrets show only whether they are set. Every setting\n"
+	  "can be given here as a flag, to see its effect: 'homeward config\n"
+	  "--config /etc/homeward.conf --threads 8'.\n"
+	  "\n"
+	  "  --reference   the table of settings, as docs/configuration.md has it\n", false },
 	{ "help", cmd_help, "help [CMD]", "list the commands, or explain one",
 	  "Without an argument, lists the commands; with one, prints its usage\n"
 	  "and options. 'homeward CMD --help' does the same.\n", false },
@@ -469,11 +419,66 @@ static void print_usage_list(FILE *out)
 		"The database is --db PATH, else $HOMEWARD_DB, else ./homeward.db.\n");
 }
 
+/* Print `text` as lines of at most `width` columns after `indent` spaces
+ * (the first line's indent is already printed). */
+static void print_wrapped(const char *text, int indent, int width)
+{
+	int col = indent;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (col > indent && col + 1 + (int)w > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)w, text);
+		col += (int)w;
+		text += w;
+		text += strspn(text, " ");
+	}
+	putchar('\n');
+}
+
+/* The settings a command reads, from the settings table: as flags, with
+ * their environment variables and defaults (docs/configuration.md). */
+static void print_command_settings(const struct command *c)
+{
+	const struct setting *t = settings_table();
+	bool any = false;
+
+	if (!strcmp(c->name, "config"))
+		return;
+	for (size_t i = 0; i < SET_COUNT; i++) {
+		const struct setting *s = &t[i];
+		char flag[64];
+
+		if (!setting_applies(s, c->name))
+			continue;
+		if (!any)
+			printf("\nSettings (a flag, else --config FILE's 'NAME = VALUE', "
+			       "else the environment):\n");
+		any = true;
+		snprintf(flag, sizeof(flag), "--%s%s%s", s->name, s->arg ? " " : "",
+			 s->arg ? s->arg : "");
+		printf("  %-24s ", flag);
+		if (strlen(flag) > 24)
+			printf("\n%27s", "");
+		print_wrapped(s->help, 27, 79);
+		printf("%27s$%s, default %s\n", "", s->env ? s->env : "-",
+		       setting_default_text(s));
+	}
+}
+
 static void print_command_help(const struct command *c)
 {
 	printf("usage: homeward %s\n\n%s\n", c->usage, c->summary);
 	if (*c->help)
 		printf("\n%s", c->help);
+	print_command_settings(c);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -504,8 +509,16 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	struct strbuf err = STRBUF_INIT;
 	const struct command *c;
 	int i;
+
+	if (settings_init(&err)) {
+		fprintf(stderr, "homeward: %s\n", err.buf);
+		strbuf_release(&err);
+		return 2;
+	}
+	strbuf_release(&err);
 
 	if (argc < 2) {
 		print_usage_list(stderr);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "store/record.h"
 #include "auth/audit.h"
 #include "store/db.h"
 #include "registry/mission.h"
@@ -41,22 +42,16 @@ static int reply_page(struct api_req *r, json_t *items, const char *next_key,
 
 /* The mission of the current row of a MISSION_COLS statement, without its
  * countries. */
+static const struct rec_field mission_fields[] = {
+	{ "id", REC_INT }, { "code", REC_TEXT }, { "name", REC_TEXT },
+	{ "kind", REC_TEXT }, { "seat", REC_TEXT }, { "city", REC_TEXT },
+	{ "lat", REC_REAL }, { "lon", REC_REAL }, { "created_at", REC_TEXT },
+	{ NULL, 0 },
+};
+
 static json_t *mission_row(struct store_stmt *s)
 {
-	json_t *m = json_object();
-
-	json_object_set_new(m, "id", json_integer(store_col_int64(s, 0)));
-	api_set_str(m, "code", store_col_text(s, 1, NULL));
-	api_set_str(m, "name", store_col_text(s, 2, NULL));
-	api_set_str(m, "kind", store_col_text(s, 3, NULL));
-	api_set_str(m, "seat", store_col_text(s, 4, NULL));
-	api_set_str(m, "city", store_col_text(s, 5, NULL));
-	json_object_set_new(m, "lat", store_col_null(s, 6) ? json_null()
-			    : json_real(store_col_double(s, 6)));
-	json_object_set_new(m, "lon", store_col_null(s, 7) ? json_null()
-			    : json_real(store_col_double(s, 7)));
-	api_set_str(m, "created_at", store_col_text(s, 8, NULL));
-	return m;
+	return record_json(s, mission_fields);
 }
 
 /* Add "countries": the jurisdiction of mission `m`, in code order. */
@@ -479,31 +474,18 @@ static int audit_list(struct api_req *r)
 	if ((rc = api_query_int(r, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)) ||
 	    (rc = api_query_int(r, "before", 1, INT64_MAX, INT64_MAX, &before)))
 		goto out;
-	if (store_prepare(r->db->st, "SELECT id, at, actor, action, object, detail, "
-			  "address, prev_hash, hash FROM audit WHERE id < ? "
+	if (store_prepare(r->db->st, "SELECT " AUDIT_ENTRY_COLUMNS ", "
+			  AUDIT_CHAIN_COLUMNS " FROM audit WHERE id < ? "
 			  "AND (? IS NULL OR actor = ?) AND (? IS NULL OR action = ?) "
 			  "AND (? IS NULL OR object = ?) ORDER BY id DESC LIMIT ?", &s))
 		goto dberr;
-	store_bind_int64(s, 1, before);
-	store_bind_str(s, 2, actor);
-	store_bind_str(s, 3, actor);
-	store_bind_str(s, 4, action);
-	store_bind_str(s, 5, action);
-	store_bind_str(s, 6, object);
-	store_bind_str(s, 7, object);
-	store_bind_int64(s, 8, limit + 1);
+	store_bind_list(s, "issssssi", before, actor, actor, action, action, object,
+			object, limit + 1);
 	while ((rc = store_step(s)) == STORE_ROW && n < limit) {
-		json_t *e = json_object();
+		json_t *e = record_json(s, audit_entry_fields);
+
+		record_add(e, s, 7, audit_chain_fields);
 		last = store_col_int64(s, 0);
-		json_object_set_new(e, "id", json_integer(last));
-		api_set_str(e, "at", store_col_text(s, 1, NULL));
-		api_set_str(e, "actor", store_col_text(s, 2, NULL));
-		api_set_str(e, "action", store_col_text(s, 3, NULL));
-		api_set_str(e, "object", store_col_text(s, 4, NULL));
-		api_set_str(e, "detail", store_col_text(s, 5, NULL));
-		api_set_str(e, "address", store_col_text(s, 6, NULL));
-		api_set_str(e, "prev_hash", store_col_text(s, 7, NULL));
-		api_set_str(e, "hash", store_col_text(s, 8, NULL));
 		json_array_append_new(items, e);
 		n++;
 	}

@@ -24,6 +24,8 @@
 #include <time.h>
 
 #include "http/api.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "crisis/checkin.h"
 #include "core/cli.h"
 #include "core/csv.h"
@@ -128,16 +130,20 @@ static const char *status_sql(const char *status)
 	"p2.arrival <= ?) AND (p2.departure IS NULL OR p2.departure >= ?)) DESC, " \
 	"p2.seq DESC LIMIT 1) "
 
-static const char *const entry_names[] = {
-	"person_id", "family_name", "given_name", "phone", "email", "country", "city",
-	"status", "party_size", "note", "lat", "lon", "updated_at",
+/* A roster entry of ENTRY_COLUMNS as the board shows it. */
+static const struct rec_field entry_fields[] = {
+	{ "person_id", REC_INT }, { "family_name", REC_TEXT },
+	{ "given_name", REC_TEXT }, { "phone", REC_TEXT }, { "email", REC_TEXT },
+	{ "country", REC_TEXT }, { "city", REC_TEXT }, { "status", REC_TEXT },
+	{ "party_size", REC_INT }, { "note", REC_TEXT }, { "lat", REC_REAL },
+	{ "lon", REC_REAL }, { "updated_at", REC_TEXT }, { NULL, 0 },
 };
 
 static void today(char day[11])
 {
 	char now[21];
 
-	api_now(now);
+	time_iso_now(now);
 	memcpy(day, now, 10);
 	day[10] = '\0';
 }
@@ -147,19 +153,7 @@ static json_t *entry_json(struct store_stmt *s)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(store_col_int64(s, 0)));
-	for (int i = 0; i < (int)ARRAY_SIZE(entry_names); i++) {
-		json_t *v;
-
-		if (store_col_null(s, i))
-			v = json_null();
-		else if (i == 0 || i == 8)
-			v = json_integer(store_col_int64(s, i));
-		else if (i == 10 || i == 11)
-			v = json_real(store_col_double(s, i));
-		else
-			v = json_string(store_col_text(s, i, NULL));
-		json_object_set_new(o, entry_names[i], v);
-	}
+	record_add(o, s, 0, entry_fields);
 	return o;
 }
 
@@ -208,8 +202,8 @@ static int board_places(struct api_req *r, int64_t id, const char *scope,
 			int64_t zero[ROSTER_NSTATUS] = { 0 };
 
 			cur = json_object();
-			api_set_str(cur, "country", country);
-			api_set_str(cur, "city", city);
+			record_set_text(cur, "country", country);
+			record_set_text(cur, "city", city);
 			json_object_set_new(cur, "total", json_integer(0));
 			json_object_set_new(cur, "counts", counts_json(zero));
 			json_array_append_new(out, cur);
@@ -259,11 +253,9 @@ static int board_timeline(struct api_req *r, int64_t id, const char *scope,
 		t = timegm(&tm);
 		start = t - t % (time_t)(minutes * 60);
 		if (!cur || start != cur_start) {
-			char at[21];
-			struct tm bt;
+			char at[TIME_ISO_SIZE];
 
-			gmtime_r(&start, &bt);
-			strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &bt);
+			time_iso(start, at);
 			cur = json_object();
 			json_object_set_new(cur, "at", json_string(at));
 			json_object_set_new(cur, "changes", json_integer(0));
@@ -479,8 +471,8 @@ static int csv_fill(struct stream *st, struct store *db)
 	int rc, i = 1, n = 0;
 
 	if (!st->header_sent) {
-		for (size_t k = 0; k < ARRAY_SIZE(entry_names); k++)
-			strbuf_addf(&st->out, "%s%s", k ? "," : "", entry_names[k]);
+		for (size_t k = 0; entry_fields[k].name; k++)
+			strbuf_addf(&st->out, "%s%s", k ? "," : "", entry_fields[k].name);
 		strbuf_addstr(&st->out, "\r\n");
 		st->header_sent = true;
 	}
@@ -502,7 +494,7 @@ static int csv_fill(struct stream *st, struct store *db)
 	if (st->scope)
 		store_bind_int64(s, i++, st->scope_arg);
 	while ((rc = store_step(s)) == STORE_ROW) {
-		for (int k = 0; k < (int)ARRAY_SIZE(entry_names); k++) {
+		for (int k = 0; entry_fields[k].name; k++) {
 			if (k)
 				strbuf_addch(&st->out, ',');
 			if (store_col_null(s, k))
@@ -549,7 +541,7 @@ static int events_fill(struct stream *st, struct store *db)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
-	double now = hw_now();
+	double now = time_mono();
 	int rc, n = 0;
 
 	if (!st->header_sent) {
@@ -655,8 +647,8 @@ static int events_get(struct api_req *r)
 	st = stream_new(r, id);
 	st->after = after;
 	st->once = once;
-	st->deadline = hw_now() + (double)seconds;
-	st->last_write = hw_now();
+	st->deadline = time_mono() + (double)seconds;
+	st->last_write = time_mono();
 	st->c = checkin_get(&r->srv->checkin);
 	st->fill = events_fill;
 	/* A reverse proxy (nginx) would otherwise hold events back to fill

@@ -14,8 +14,8 @@
  *
  * Plus the page's static files, GET /assets/NAME, from web/checkin/ (embedded).
  *
- * HTML is written only through strbuf_addhtml() for text; markup goes
- * through html_raw(), whose name says that it is not escaped.
+ * HTML is written only through the escaping writer of http/html.h: the
+ * markup is the format, every text from outside an escaped argument.
  */
 #include "core/homeward.h"
 
@@ -27,6 +27,8 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "http/html.h"
+#include "core/time.h"
 #include "core/builtin.h"
 #include "crisis/checkin.h"
 #include "store/db.h"
@@ -36,55 +38,37 @@
 #include "store/store.h"
 
 #define NOTE_MAX_CHARS 1000
-#define SMS_SECRET_ENV "HOMEWARD_SMS_SECRET"
 #define SMS_SECRET_HEADER "X-Webhook-Secret"
 
 /* ---- Writing pages ---- */
 
-/* Append markup as it is: never pass it text from outside. */
-static void html_raw(struct strbuf *sb, const char *markup)
-{
-	strbuf_addstr(sb, markup);
-}
-
 static void page_head(struct strbuf *sb, const struct checkin_lang *l,
 		      const char *title)
 {
-	html_raw(sb, "<!doctype html>\n<html lang=\"");
-	strbuf_addhtml(sb, l->code);
-	html_raw(sb, l->rtl ? "\" dir=\"rtl\">\n" : "\" dir=\"ltr\">\n");
-	html_raw(sb, "<head><meta charset=\"utf-8\">"
-		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		 "<meta name=\"robots\" content=\"noindex\"><title>");
-	strbuf_addhtml(sb, l->text[CT_HEADING]);
-	if (title) {
-		html_raw(sb, " – ");
-		strbuf_addhtml(sb, title);
-	}
-	html_raw(sb, "</title><link rel=\"stylesheet\" href=\"/assets/checkin.css\">"
-		 "</head>\n<body><main>\n");
+	html_addf(sb, "<!doctype html>\n<html lang=\"%s\" dir=\"%s\">\n"
+		  "<head><meta charset=\"utf-8\">"
+		  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		  "<meta name=\"robots\" content=\"noindex\"><title>%s%s%s</title>"
+		  "<link rel=\"stylesheet\" href=\"/assets/checkin.css\">"
+		  "</head>\n<body><main>\n", l->code, l->rtl ? "rtl" : "ltr",
+		  l->text[CT_HEADING], title ? " – " : "", title ? title : "");
 }
 
 static void page_foot(struct strbuf *sb, bool script)
 {
-	html_raw(sb, "</main>\n");
+	html_addf(sb, "</main>\n");
 	if (script)
-		html_raw(sb, "<script src=\"/assets/checkin.js\"></script>\n");
-	html_raw(sb, "</body></html>\n");
+		html_addf(sb, "<script src=\"/assets/checkin.js\"></script>\n");
+	html_addf(sb, "</body></html>\n");
 }
 
-/* A paragraph of escaped text with a class. */
+/* A paragraph of escaped text, with a class or none. */
 static void para(struct strbuf *sb, const char *cls, const char *text)
 {
-	html_raw(sb, "<p");
-	if (cls) {
-		html_raw(sb, " class=\"");
-		strbuf_addhtml(sb, cls);
-		html_raw(sb, "\"");
-	}
-	html_raw(sb, ">");
-	strbuf_addhtml(sb, text);
-	html_raw(sb, "</p>\n");
+	if (cls)
+		html_addf(sb, "<p class=\"%s\">%s</p>\n", cls, text);
+	else
+		html_addf(sb, "<p>%s</p>\n", text);
 }
 
 static int reply_page(struct api_req *r, int status, struct strbuf *page)
@@ -99,9 +83,7 @@ static int message_page(struct api_req *r, int status,
 	struct strbuf page = STRBUF_INIT;
 
 	page_head(&page, l, NULL);
-	html_raw(&page, "<h1>");
-	strbuf_addhtml(&page, l->text[CT_HEADING]);
-	html_raw(&page, "</h1>\n");
+	html_addf(&page, "<h1>%s</h1>\n", l->text[CT_HEADING]);
 	para(&page, "error", l->text[msg]);
 	page_foot(&page, false);
 	reply_page(r, status, &page);
@@ -243,52 +225,33 @@ static void form_page(struct strbuf *page, const struct checkin_lang *l,
 	if (t->exercise)
 		para(page, "exercise", l->text[CT_EXERCISE]);
 	para(page, "kicker", l->text[CT_HEADING]);
-	html_raw(page, "<h1>");
-	strbuf_addhtml(page, t->title.buf);
-	html_raw(page, "</h1>\n");
+	html_addf(page, "<h1>%s</h1>\n", t->title.buf);
 	if (error)
 		para(page, "error", error);
 	para(page, NULL, l->text[CT_INTRO]);
-	if (last) {
-		html_raw(page, "<p class=\"last\">");
-		strbuf_addhtml(page, l->text[CT_LAST_ANSWER]);
-		html_raw(page, " <strong>");
-		strbuf_addhtml(page, last);
-		html_raw(page, "</strong></p>\n");
-	}
-	html_raw(page, "<form method=\"post\" action=\"/c/");
-	strbuf_addhtml(page, token);
-	html_raw(page, "\">\n<input type=\"hidden\" name=\"lang\" value=\"");
-	strbuf_addhtml(page, l->code);
-	html_raw(page, "\">\n<label for=\"party_size\">");
-	strbuf_addhtml(page, l->text[CT_PARTY]);
-	html_raw(page, "</label>\n<input type=\"number\" id=\"party_size\" name=\"party_size\" "
-		 "min=\"1\" max=\"999\" inputmode=\"numeric\" value=\"");
-	if (f)
-		strbuf_addhtml(page, f->party.buf);
-	html_raw(page, "\">\n<label for=\"note\">");
-	strbuf_addhtml(page, l->text[CT_NOTE]);
-	html_raw(page, "</label>\n<textarea id=\"note\" name=\"note\" rows=\"3\" maxlength=\"1000\">");
-	if (f)
-		strbuf_addhtml(page, f->note.buf);
-	html_raw(page, "</textarea>\n<input type=\"hidden\" id=\"lat\" name=\"lat\" value=\"\">"
-		 "<input type=\"hidden\" id=\"lon\" name=\"lon\" value=\"\">\n"
-		 "<p class=\"location\" id=\"location\" hidden><label>"
-		 "<input type=\"checkbox\" id=\"share-location\"> ");
-	strbuf_addhtml(page, l->text[CT_LOCATION]);
-	html_raw(page, "</label> <span id=\"location-state\" hidden>");
-	strbuf_addhtml(page, l->text[CT_LOCATION_ADDED]);
-	html_raw(page, "</span></p>\n<div class=\"choices\">\n");
-	for (size_t i = 0; i < ARRAY_SIZE(buttons); i++) {
-		html_raw(page, "<button type=\"submit\" name=\"status\" value=\"");
-		strbuf_addhtml(page, buttons[i].status);
-		html_raw(page, "\" class=\"");
-		strbuf_addhtml(page, buttons[i].cls);
-		html_raw(page, "\">");
-		strbuf_addhtml(page, l->text[buttons[i].label]);
-		html_raw(page, "</button>\n");
-	}
-	html_raw(page, "</div>\n</form>\n");
+	if (last)
+		html_addf(page, "<p class=\"last\">%s <strong>%s</strong></p>\n",
+			  l->text[CT_LAST_ANSWER], last);
+	html_addf(page, "<form method=\"post\" action=\"/c/%s\">\n"
+		  "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n"
+		  "<label for=\"party_size\">%s</label>\n"
+		  "<input type=\"number\" id=\"party_size\" name=\"party_size\" "
+		  "min=\"1\" max=\"999\" inputmode=\"numeric\" value=\"%s\">\n"
+		  "<label for=\"note\">%s</label>\n"
+		  "<textarea id=\"note\" name=\"note\" rows=\"3\" maxlength=\"1000\">%s"
+		  "</textarea>\n<input type=\"hidden\" id=\"lat\" name=\"lat\" value=\"\">"
+		  "<input type=\"hidden\" id=\"lon\" name=\"lon\" value=\"\">\n"
+		  "<p class=\"location\" id=\"location\" hidden><label>"
+		  "<input type=\"checkbox\" id=\"share-location\"> %s</label> "
+		  "<span id=\"location-state\" hidden>%s</span></p>\n"
+		  "<div class=\"choices\">\n", token, l->code, l->text[CT_PARTY],
+		  f ? f->party.buf : "", l->text[CT_NOTE], f ? f->note.buf : "",
+		  l->text[CT_LOCATION], l->text[CT_LOCATION_ADDED]);
+	for (size_t i = 0; i < ARRAY_SIZE(buttons); i++)
+		html_addf(page, "<button type=\"submit\" name=\"status\" value=\"%s\" "
+			  "class=\"%s\">%s</button>\n", buttons[i].status, buttons[i].cls,
+			  l->text[buttons[i].label]);
+	html_addf(page, "</div>\n</form>\n");
 	page_foot(page, true);
 }
 
@@ -302,27 +265,16 @@ static void confirm_page(struct strbuf *page, const struct checkin_lang *l,
 	if (exercise)
 		para(page, "exercise", l->text[CT_EXERCISE]);
 	para(page, "kicker", l->text[CT_HEADING]);
-	html_raw(page, "<h1>");
-	strbuf_addhtml(page, title);
-	html_raw(page, "</h1>\n<div class=\"done\"><p><strong>");
-	strbuf_addhtml(page, l->text[CT_THANKS]);
-	html_raw(page, "</strong> ");
-	strbuf_addhtml(page, l->text[CT_RECORDED]);
-	html_raw(page, " <strong>");
-	strbuf_addhtml(page, label ? label : status);
-	html_raw(page, "</strong></p>\n");
+	html_addf(page, "<h1>%s</h1>\n<div class=\"done\"><p><strong>%s</strong> %s "
+		  "<strong>%s</strong></p>\n", title, l->text[CT_THANKS],
+		  l->text[CT_RECORDED], label ? label : status);
 	if (!strcmp(status, "needs-help"))
 		para(page, NULL, l->text[CT_HELP_NEXT]);
 	else if (!strcmp(status, "wants-evacuation"))
 		para(page, NULL, l->text[CT_LEAVE_NEXT]);
 	para(page, NULL, l->text[CT_CHANGE]);
-	html_raw(page, "<p><a href=\"/c/");
-	strbuf_addhtml(page, token);
-	html_raw(page, "?lang=");
-	strbuf_addhtml(page, l->code);
-	html_raw(page, "\">");
-	strbuf_addhtml(page, l->text[CT_BACK]);
-	html_raw(page, "</a></p></div>\n");
+	html_addf(page, "<p><a href=\"/c/%s?lang=%s\">%s</a></p></div>\n", token,
+		  l->code, l->text[CT_BACK]);
 	page_foot(page, false);
 }
 
@@ -749,7 +701,7 @@ static int sms_keep(struct api_req *r, const char *gateway_id, const char *from,
 	char now[21];
 	int rc;
 
-	api_now(now);
+	time_iso_now(now);
 	if ((rc = store_prepare(r->db->st, "INSERT INTO sms_inbound (gateway_id, sender, "
 				"text, status, entries, received_at) VALUES (?, ?, ?, ?, ?, ?)",
 				&s)))
@@ -770,7 +722,7 @@ dberr:
 /* POST /api/v1/hooks/sms/inbound */
 static int sms_inbound(struct api_req *r)
 {
-	const char *secret = getenv(SMS_SECRET_ENV);
+	const char *secret = r->srv->cfg.sms_secret;
 	const char *given = api_header(r, SMS_SECRET_HEADER);
 	const char *ct = api_header(r, "Content-Type");
 	struct strbuf from = STRBUF_INIT, text = STRBUF_INIT, gid = STRBUF_INIT;
@@ -786,7 +738,8 @@ static int sms_inbound(struct api_req *r)
 
 	if (!secret || !*secret) {
 		rc = api_fail(r, 503, "unavailable", NULL, "inbound SMS is not configured: "
-			      "start the server with " SMS_SECRET_ENV " set");
+			      "start the server with the setting sms-secret "
+			      "(HOMEWARD_SMS_SECRET)");
 		goto out;
 	}
 	if (!given || strlen(given) != strlen(secret) ||

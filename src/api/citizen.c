@@ -21,6 +21,9 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "auth/audit.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "api/registry.h"
 #include "store/db.h"
 #include "geo/geo.h"
@@ -159,7 +162,7 @@ static int insert_person(struct api_req *r, const struct signup *su, int64_t *id
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
 	snprintf(ext, sizeof(ext), "self-%s", hex);
-	api_now(now);
+	time_iso_now(now);
 	if (store_prepare(r->db->st, "INSERT INTO person(external_id, family_name, "
 			  "given_name, native_name, sex, date_of_birth, nationality, "
 			  "language, consent_version, consent_at, created_at, updated_at) "
@@ -368,8 +371,8 @@ static int audit_about(struct api_req *r, const int64_t *ids, size_t n,
 	json_t *list = json_array();
 	int rc;
 
-	strbuf_addstr(&sql, "SELECT id, at, actor, action, object, detail, address "
-		      "FROM audit WHERE object IN (?, ?");
+	strbuf_addstr(&sql, "SELECT " AUDIT_ENTRY_COLUMNS " FROM audit WHERE object "
+		      "IN (?, ?");
 	for (size_t i = 0; i < n; i++)
 		strbuf_addstr(&sql, ", ?");
 	strbuf_addstr(&sql, ") ORDER BY id");
@@ -383,17 +386,8 @@ static int audit_about(struct api_req *r, const int64_t *ids, size_t n,
 		snprintf(objs[i], sizeof(objs[i]), "person:%" PRId64, ids[i]);
 		store_bind_str(s, (int)i + 3, objs[i]);
 	}
-	while ((rc = store_step(s)) == STORE_ROW) {
-		json_t *e = json_object();
-		json_object_set_new(e, "id", json_integer(store_col_int64(s, 0)));
-		api_set_str(e, "at", store_col_text(s, 1, NULL));
-		api_set_str(e, "actor", store_col_text(s, 2, NULL));
-		api_set_str(e, "action", store_col_text(s, 3, NULL));
-		api_set_str(e, "object", store_col_text(s, 4, NULL));
-		api_set_str(e, "detail", store_col_text(s, 5, NULL));
-		api_set_str(e, "address", store_col_text(s, 6, NULL));
-		json_array_append_new(list, e);
-	}
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_array_append_new(list, record_json(s, audit_entry_fields));
 	store_reset(s);
 	if (rc < 0)
 		goto dberr;
@@ -422,7 +416,7 @@ static int me_export(struct api_req *r)
 
 	if ((rc = me_user(r, &u)))
 		goto out;
-	api_now(now);
+	time_iso_now(now);
 	json_object_set_new(o, "exported_at", json_string(now));
 	json_object_set_new(o, "user", u);
 	if ((rc = household(r, &ids, &n)))

@@ -9,6 +9,8 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "geo/geo.h"
@@ -34,7 +36,7 @@ static int healthz(struct api_req *r)
 		return api_fail(r, 503, "unavailable", NULL, "the database does not answer");
 	return api_reply_json(r, 200, json_pack("{s:s, s:I, s:f}", "status", "ok",
 				"locations", (json_int_t)geo_points(r->srv->geo),
-				"uptime_s", hw_now() - r->srv->started));
+				"uptime_s", time_mono() - r->srv->started));
 }
 
 static int count_rows(struct api_req *r, const char *sql, int64_t *n)
@@ -82,7 +84,7 @@ static int metrics(struct api_req *r)
 		    "# TYPE homeward_uptime_seconds gauge\n"
 		    "homeward_uptime_seconds %.0f\n",
 		    (long long)persons, (long long)presences, geo_points(r->srv->geo),
-		    geo_bytes(r->srv->geo), hw_now() - r->srv->started);
+		    geo_bytes(r->srv->geo), time_mono() - r->srv->started);
 	api_reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8",
 		       out.buf, out.len);
 	strbuf_release(&out);
@@ -108,9 +110,9 @@ static json_t *whoami(struct api_req *r, int64_t user_id)
 	if (store_step(s) == STORE_ROW) {
 		u = json_object();
 		json_object_set_new(u, "id", json_integer(store_col_int64(s, 0)));
-		api_set_str(u, "login", store_col_text(s, 1, NULL));
-		api_set_str(u, "role", store_col_text(s, 2, NULL));
-		api_set_str(u, "mission", store_col_text(s, 3, NULL));
+		record_set_text(u, "login", store_col_text(s, 1, NULL));
+		record_set_text(u, "role", store_col_text(s, 2, NULL));
+		record_set_text(u, "mission", store_col_text(s, 3, NULL));
 		json_object_set_new(u, "person_id", store_col_null(s, 4) ? json_null()
 				    : json_integer(store_col_int64(s, 4)));
 	}

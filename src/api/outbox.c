@@ -21,6 +21,8 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "store/db.h"
 #include "crisis/outbox.h"
 #include "crisis/roster.h"
@@ -117,27 +119,22 @@ static const char *const states[] = {
 	"queued", "sending", "sent", "delivered", "failed", "dead", "suppressed",
 };
 
-/* "2026-03-01T10:00:00.123Z" from milliseconds, or null. */
-static json_t *ms_time(struct store_stmt *s, int col)
-{
-	char buf[32];
-	time_t t;
-	struct tm tm;
-	int64_t ms;
-
-	if (store_col_null(s, col))
-		return json_null();
-	ms = store_col_int64(s, col);
-	t = (time_t)(ms / 1000);
-	gmtime_r(&t, &tm);
-	strftime(buf, 20, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + 19, sizeof(buf) - 19, ".%03dZ", (int)(ms % 1000));
-	return json_string(buf);
-}
+/* A message of MESSAGE_COLS as the API shows it; the idempotency key is
+ * made from its columns 1 to 5 (message_json). */
+static const struct rec_field message_fields[] = {
+	{ "id", REC_INT }, { "incident_id", REC_INT }, { "person_id", REC_INT },
+	{ "template", REC_TEXT }, { "channel", REC_TEXT },
+	{ "emergency_contact_id", REC_INT }, { "language", REC_TEXT },
+	{ "recipient", REC_TEXT }, { "subject", REC_TEXT }, { "body", REC_TEXT },
+	{ "state", REC_TEXT }, { "attempts", REC_INT },
+	{ "next_attempt_at", REC_TIME_MS }, { "provider_id", REC_TEXT },
+	{ "last_error", REC_TEXT }, { "created_at", REC_TEXT },
+	{ "sent_at", REC_TEXT }, { "delivered_at", REC_TEXT }, { NULL, 0 },
+};
 
 static json_t *message_json(struct store_stmt *s)
 {
-	json_t *o = json_object();
+	json_t *o = record_json(s, message_fields);
 	char key[128];
 	int64_t kin = store_col_int64(s, 5);
 
@@ -146,25 +143,7 @@ static json_t *message_json(struct store_stmt *s)
 		 store_col_text(s, 4, NULL), kin ? "/kin" : "");
 	if (kin)
 		snprintf(key + strlen(key), sizeof(key) - strlen(key), "%lld", (long long)kin);
-	json_object_set_new(o, "id", json_integer(store_col_int64(s, 0)));
-	json_object_set_new(o, "incident_id", json_integer(store_col_int64(s, 1)));
-	json_object_set_new(o, "person_id", json_integer(store_col_int64(s, 2)));
-	api_set_str(o, "template", store_col_text(s, 3, NULL));
-	api_set_str(o, "channel", store_col_text(s, 4, NULL));
-	json_object_set_new(o, "emergency_contact_id", kin ? json_integer(kin) : json_null());
-	api_set_str(o, "idempotency_key", key);
-	api_set_str(o, "language", store_col_text(s, 6, NULL));
-	api_set_str(o, "recipient", store_col_text(s, 7, NULL));
-	api_set_str(o, "subject", store_col_text(s, 8, NULL));
-	api_set_str(o, "body", store_col_text(s, 9, NULL));
-	api_set_str(o, "state", store_col_text(s, 10, NULL));
-	json_object_set_new(o, "attempts", json_integer(store_col_int64(s, 11)));
-	json_object_set_new(o, "next_attempt_at", ms_time(s, 12));
-	api_set_str(o, "provider_id", store_col_text(s, 13, NULL));
-	api_set_str(o, "last_error", store_col_text(s, 14, NULL));
-	api_set_str(o, "created_at", store_col_text(s, 15, NULL));
-	api_set_str(o, "sent_at", store_col_text(s, 16, NULL));
-	api_set_str(o, "delivered_at", store_col_text(s, 17, NULL));
+	record_set_text(o, "idempotency_key", key);
 	return o;
 }
 

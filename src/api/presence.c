@@ -28,6 +28,8 @@
 #include <strings.h>
 
 #include "http/api.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "store/db.h"
 #include "geo/geo.h"
 #include "crisis/incident.h"
@@ -143,17 +145,17 @@ static json_t *row_json(const struct presence_row *p)
 	json_object_set_new(o, "id", json_integer(p->id));
 	json_object_set_new(o, "person_id", json_integer(p->person_id));
 	json_object_set_new(o, "seq", json_integer(p->seq));
-	api_set_str(o, "country", p->country);
-	api_set_str(o, "city", p->city.len ? p->city.buf : NULL);
+	record_set_text(o, "country", p->country);
+	record_set_text(o, "city", p->city.len ? p->city.buf : NULL);
 	json_object_set_new(o, "lat", p->has_point ? coord_json(p->lat) : json_null());
 	json_object_set_new(o, "lon", p->has_point ? coord_json(p->lon) : json_null());
-	api_set_str(o, "arrival", p->arrival[0] ? p->arrival : NULL);
-	api_set_str(o, "departure", p->departure[0] ? p->departure : NULL);
-	api_set_str(o, "purpose", p->purpose[0] ? p->purpose : NULL);
+	record_set_text(o, "arrival", p->arrival[0] ? p->arrival : NULL);
+	record_set_text(o, "departure", p->departure[0] ? p->departure : NULL);
+	record_set_text(o, "purpose", p->purpose[0] ? p->purpose : NULL);
 	json_object_set_new(o, "organisation_id", p->organisation_id
 			    ? json_integer(p->organisation_id) : json_null());
-	api_set_str(o, "created_at", p->created_at);
-	api_set_str(o, "updated_at", p->updated_at);
+	record_set_text(o, "created_at", p->created_at);
+	record_set_text(o, "updated_at", p->updated_at);
 	return o;
 }
 
@@ -452,7 +454,7 @@ static int row_store(struct api_req *r, struct presence_row *p)
 	char now[21];
 	int rc, i = 1;
 
-	api_now(now);
+	time_iso_now(now);
 	if (store_prepare(r->db->st, p->id ? update_sql : insert_sql, &s))
 		goto dberr;
 	if (!p->id) {

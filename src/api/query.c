@@ -19,10 +19,12 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "store/record.h"
 #include "store/db.h"
 #include "geo/geo.h"
 #include "geo/geoarea.h"
 #include "geo/refgeo.h"
+#include "registry/mission.h"
 #include "registry/registrant.h"
 #include "http/route.h"
 #include "auth/scope.h"
@@ -72,13 +74,9 @@ static int add_circle(struct api_req *r, struct geoarea *a, const char *v)
 /* "CC" or "CC,CC,...". */
 static int add_countries(struct api_req *r, struct geoarea *a, const char *v)
 {
-	char *copy = xstrdup(v), *save = NULL, *tok;
-	int rc = HW_OK, n = 0;
+	size_t n = 0;
+	int rc = geoarea_add_countries(a, v, strlen(v), &n, &r->err);
 
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc;
-	     tok = strtok_r(NULL, ", ", &save), n++)
-		rc = geoarea_add_country(a, tok, &r->err);
-	free(copy);
 	if (!rc && !n) {
 		strbuf_addstr(&r->err, "country: give ISO 3166-1 alpha-2 codes, "
 			      "such as NP or NP,BT");
@@ -90,33 +88,7 @@ static int add_countries(struct api_req *r, struct geoarea *a, const char *v)
 /* The countries of a mission's jurisdiction. */
 static int add_mission(struct api_req *r, struct geoarea *a, const char *code)
 {
-	struct store_stmt *s;
-	int rc, n = 0;
-
-	if (store_prepare(r->db->st, "SELECT mc.country FROM mission m "
-			  "JOIN mission_country mc ON mc.mission_id = m.id "
-			  "WHERE m.code = ? ORDER BY mc.country", &s))
-		goto dberr;
-	store_bind_str(s, 1, code);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if ((rc = geoarea_add_country(a, store_col_text(s, 0, NULL), &r->err)))
-			break;
-		n++;
-	}
-	store_reset(s);
-	if (rc == HW_EINPUT)
-		return rc;
-	if (rc < 0)
-		goto dberr;
-	if (!n) {
-		strbuf_addf(&r->err, "mission '%.40s' does not exist or has no countries",
-			    code);
-		return HW_EINPUT;
-	}
-	return HW_OK;
-dberr:
-	strbuf_addf(&r->err, "cannot read missions: %s", store_errmsg(r->db->st));
-	return HW_EDB;
+	return mission_add_area(r->db->st, code, a, &r->err);
 }
 
 /* The ways to give an area as query parameters; exactly one is used. */
@@ -233,29 +205,27 @@ static int parse_nationality(struct api_req *r, struct geo_filter *f)
 /* "medical,wheelchair": every need listed must be set. */
 static int parse_needs(struct api_req *r, struct geo_filter *f)
 {
-	const char *v = api_query(r, "needs");
-	char *copy, *save = NULL, *tok;
+	const char *v = api_query(r, "needs"), *tok;
+	size_t len;
 	int rc = HW_OK;
 
 	if (!v)
 		return HW_OK;
-	copy = xstrdup(v);
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc;
-	     tok = strtok_r(NULL, ", ", &save)) {
+	while (!rc && str_next_item(&v, ", ", &tok, &len)) {
 		size_t i;
-		for (i = 0; i < needs_count && strcmp(tok, needs_names[i]); i++)
+		for (i = 0; i < needs_count && (strlen(needs_names[i]) != len ||
+						memcmp(tok, needs_names[i], len)); i++)
 			;
 		/* The engine keeps 16 needs per person. */
 		if (i < needs_count && i < 16) {
 			f->needs |= 1u << i;
 			continue;
 		}
-		strbuf_addf(&r->err, "needs: '%.40s' is not one of", tok);
+		strbuf_addf(&r->err, "needs: '%.*s' is not one of", (int)(len > 40 ? 40 : len), tok);
 		for (i = 0; i < needs_count; i++)
 			strbuf_addf(&r->err, "%s %s", i ? "," : "", needs_names[i]);
 		rc = fail_400(r, "needs");
 	}
-	free(copy);
 	return rc;
 }
 
@@ -683,7 +653,7 @@ static int query_countries(struct api_req *r)
 	items = json_array();
 	for (i = 0; i < k; i++) {
 		json_t *o = json_object();
-		api_set_str(o, "country", v[i].code);
+		record_set_text(o, "country", v[i].code);
 		json_object_set_new(o, "count", json_integer((json_int_t)v[i].count));
 		json_array_append_new(items, o);
 	}

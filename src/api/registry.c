@@ -25,6 +25,8 @@
  */
 #include "core/homeward.h"
 #include "api/registry.h"
+#include "store/record.h"
+#include "core/time.h"
 
 #include <sodium.h>
 
@@ -440,35 +442,13 @@ static int prepare(struct api_req *r, const char *sql, struct store_stmt **s)
 	return HW_OK;
 }
 
-/* A field's value of the current row as JSON. */
+/* A field's value of the current row as JSON (store/record.h). */
 static json_t *column_json(struct store_stmt *s, int col,
 			   const struct field_rule *f)
 {
-	const char *t;
-
-	if (store_col_null(s, col))
-		return f->check == CK_NEEDS ? json_array() : f->check == CK_BOOL
-			? json_false() : json_null();
-	switch (f->check) {
-	case CK_BOOL:
-		return json_boolean(store_col_int64(s, col) != 0);
-	case CK_ID:
-		return json_integer(store_col_int64(s, col));
-	case CK_NEEDS: {
-		json_t *a = json_array();
-		t = store_col_text(s, col, NULL);
-		while (t && *t) {
-			size_t n = strcspn(t, ";");
-			if (n)
-				json_array_append_new(a, json_stringn(t, n));
-			t += n + (t[n] == ';');
-		}
-		return a;
-	}
-	default:
-		t = store_col_text(s, col, NULL);
-		return t ? json_string(t) : json_null();
-	}
+	return record_value(s, col, f->check == CK_BOOL ? REC_BOOL
+			    : f->check == CK_ID ? REC_INT
+			    : f->check == CK_NEEDS ? REC_LIST : REC_TEXT);
 }
 
 /* The current row of a select_sql() statement as JSON. */
@@ -483,9 +463,9 @@ static json_t *row_json(const struct object *o, struct store_stmt *s)
 	if (o->owner)
 		json_object_set_new(j, o->owner, json_integer(store_col_int64(s, col++)));
 	if (o->created_at)
-		api_set_str(j, "created_at", store_col_text(s, col++, NULL));
+		record_set_text(j, "created_at", store_col_text(s, col++, NULL));
 	if (o->updated_at)
-		api_set_str(j, "updated_at", store_col_text(s, col++, NULL));
+		record_set_text(j, "updated_at", store_col_text(s, col++, NULL));
 	return j;
 }
 
@@ -578,7 +558,7 @@ static int record_insert(struct api_req *r, struct record *rec)
 	char now[21];
 	int n = 0, rc;
 
-	api_now(now);
+	time_iso_now(now);
 	strbuf_addf(&sql, "INSERT INTO %s (", o->table);
 	for (size_t i = 0; i < rec->n; i++)
 		if (!(o->fields[i].flags & FR_OUTPUT))
@@ -625,7 +605,7 @@ static int record_update(struct api_req *r, const struct record *rec)
 	char now[21];
 	int n = 0, rc;
 
-	api_now(now);
+	time_iso_now(now);
 	strbuf_addf(&sql, "UPDATE %s SET ", o->table);
 	for (size_t i = 0; i < rec->n; i++)
 		if (!(o->fields[i].flags & FR_OUTPUT))
@@ -827,7 +807,7 @@ static int presences_json(struct api_req *r, int64_t person, json_t **out)
 
 		json_object_set_new(p, "id", json_integer(store_col_int64(s, 0)));
 		for (size_t c = 0; c < ARRAY_SIZE(text_cols); c++)
-			api_set_str(p, text_cols[c], store_col_text(s, (int)c + 4, NULL));
+			record_set_text(p, text_cols[c], store_col_text(s, (int)c + 4, NULL));
 		json_object_set_new(p, "lat", point ? json_real(store_col_double(s, 1))
 				    : json_null());
 		json_object_set_new(p, "lon", point ? json_real(store_col_double(s, 2))
@@ -1367,7 +1347,7 @@ static int citizen_household(struct api_req *r, int64_t *party)
 	if (!rc) {
 		struct store_stmt *s;
 		char now[21];
-		api_now(now);
+		time_iso_now(now);
 		if ((rc = prepare(r, "UPDATE person SET party_id = ?, updated_at = ? "
 				  "WHERE id = ?", &s)) == HW_OK) {
 			store_bind_int64(s, 1, p.id);

@@ -12,6 +12,8 @@
  */
 #include "core/homeward.h"
 #include "auth/audit.h"
+#include "store/record.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -96,9 +98,8 @@ int audit_append(struct store *st, const char *actor, const char *action,
 {
 	struct audit_entry e = { 0 };
 	struct store_stmt *s;
-	char prev[AUDIT_HASH_HEX + 1], hash[AUDIT_HASH_HEX + 1], at[32];
+	char prev[AUDIT_HASH_HEX + 1], hash[AUDIT_HASH_HEX + 1], at[TIME_ISO_SIZE];
 	time_t t = time(NULL);
-	struct tm tm;
 	int rc;
 
 	assert(actor && action);
@@ -118,8 +119,7 @@ int audit_append(struct store *st, const char *actor, const char *action,
 	if (rc < 0)
 		goto dberr;
 
-	gmtime_r(&t, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_iso(t, at);
 	e.at = at;
 	e.actor = actor;
 	e.action = action;
@@ -425,3 +425,13 @@ int cmd_audit(int argc, char **argv)
 	return cli_dispatch("audit", subcommands, ARRAY_SIZE(subcommands),
 			    argc, argv);
 }
+
+const struct rec_field audit_entry_fields[] = {
+	{ "id", REC_INT }, { "at", REC_TEXT }, { "actor", REC_TEXT },
+	{ "action", REC_TEXT }, { "object", REC_TEXT }, { "detail", REC_TEXT },
+	{ "address", REC_TEXT }, { NULL, 0 },
+};
+
+const struct rec_field audit_chain_fields[] = {
+	{ "prev_hash", REC_TEXT }, { "hash", REC_TEXT }, { NULL, 0 },
+};

@@ -21,6 +21,8 @@
 #ifndef HW_AUDIT_H
 #define HW_AUDIT_H
 
+#include "store/record.h"
+
 #include <stdint.h>
 
 struct store;
@@ -71,5 +73,13 @@ int audit_verify(struct store *st, int64_t *bad_id, int64_t *count,
 
 /* The `homeward audit` command (verify, list, head). */
 int cmd_audit(int argc, char **argv);
+
+/* An audit entry as JSON (store/record.h): the columns of
+ * AUDIT_ENTRY_COLUMNS, and after them, where the chain is shown, those of
+ * AUDIT_CHAIN_COLUMNS. */
+#define AUDIT_ENTRY_COLUMNS "id, at, actor, action, object, detail, address"
+#define AUDIT_CHAIN_COLUMNS "prev_hash, hash"
+extern const struct rec_field audit_entry_fields[];
+extern const struct rec_field audit_chain_fields[];
 
 #endif

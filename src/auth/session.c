@@ -4,6 +4,7 @@
  */
 #include "core/homeward.h"
 #include "auth/session.h"
+#include "core/time.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -35,14 +36,6 @@ static void token_hash(const char *token, char hex[65])
 	sodium_bin2hex(hex, 65, md, sizeof(md));
 }
 
-static void utc_text(time_t t, char buf[21])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int session_create(struct db *db, int64_t user_id, const char *address,
 		   unsigned minutes, char *token, char *csrf, int64_t *id,
 		   struct strbuf *err)
@@ -55,8 +48,8 @@ int session_create(struct db *db, int64_t user_id, const char *address,
 	random_token(token);
 	random_token(csrf);
 	token_hash(token, hash);
-	utc_text(t, now);
-	utc_text(t + (time_t)minutes * 60, until);
+	time_iso(t, now);
+	time_iso(t + (time_t)minutes * 60, until);
 	rc = store_prepare(db->st,
 			   "INSERT INTO session (token_hash, user_id, csrf, address, "
 			   "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &s);
@@ -106,7 +99,7 @@ int session_lookup(struct db *db, const char *token, struct principal *who,
 	if (!token_shape_ok(token))
 		return HW_ENOTFOUND;
 	token_hash(token, hash);
-	utc_text(time(NULL), now);
+	time_iso(time(NULL), now);
 	rc = store_prepare(db->st,
 			   "SELECT s.id, s.csrf, u.id, u.login, u.role, u.mission_id, "
 			   "u.person_id FROM session s JOIN app_user u ON u.id = s.user_id "
@@ -153,7 +146,7 @@ int session_purge(struct db *db, int64_t *removed)
 	char now[21];
 	int rc;
 
-	utc_text(time(NULL), now);
+	time_iso(time(NULL), now);
 	rc = store_prepare(db->st, "DELETE FROM session WHERE expires_at <= ? "
 			   "RETURNING id", &s);
 	if (rc)

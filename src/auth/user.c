@@ -4,6 +4,7 @@
  */
 #include "core/homeward.h"
 #include "auth/audit.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -39,15 +40,6 @@ static bool valid_login(const char *s)
 static bool role_needs_mission(const char *role)
 {
 	return !strcmp(role, "officer") || !strcmp(role, "mission-head");
-}
-
-static void utc_now(char *buf, size_t size)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* The id of the mission with this code, 0 if none; negative on error. */
@@ -203,7 +195,7 @@ int user_insert(struct store *st, const struct user_new *u, int64_t *id,
 		goto out;
 	if ((rc = hash_password(u->password, hash, err)))
 		goto out;
-	utc_now(now, sizeof(now));
+	time_iso_now(now);
 
 	if (store_prepare(st, "INSERT INTO app_user(login, password_hash, role, "
 			  "mission_id, person_id, created_at, updated_at) VALUES "
@@ -356,7 +348,7 @@ int user_update(struct store *st, int64_t id, const struct user_change *c,
 		goto out;
 	if (c->password && (rc = hash_password(c->password, hash, err)))
 		goto out;
-	utc_now(now, sizeof(now));
+	time_iso_now(now);
 
 	if (store_prepare(st, "UPDATE app_user SET role = ?, mission_id = ?, "
 			  "disabled = ?, password_hash = coalesce(?, password_hash), "
@@ -421,7 +413,7 @@ int user_remove(struct store *st, int64_t id, bool purge, const char *actor,
 		goto dberr;
 	if (user_end_sessions(st, id, 0))
 		goto dberr;
-	utc_now(now, sizeof(now));
+	time_iso_now(now);
 	if (purge) {
 		if (store_prepare(st, "DELETE FROM app_user WHERE id = ?", &s))
 			goto dberr;

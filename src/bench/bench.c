@@ -14,6 +14,7 @@
  */
 #include "core/homeward.h"
 #include "bench/bench.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "gen/gen.h"
@@ -867,9 +868,9 @@ static int bench_import(int argc, char **argv)
 		}
 		self[n] = '\0';
 		sync();
-		t0 = hw_now();
+		t0 = time_mono();
 		st = run_program(imp, devnull);
-		t_hw = hw_now() - t0;
+		t_hw = time_mono() - t0;
 		if (devnull >= 0)
 			close(devnull);
 	}
@@ -906,9 +907,9 @@ static int bench_import(int argc, char **argv)
 		strbuf_addf(&cmd, ".import --csv --skip 1 %s registrant", csv.buf);
 		sync();
 		create[2] = cmd.buf;
-		t0 = hw_now();
+		t0 = time_mono();
 		st = run_program(create, -1);
-		t_sq = hw_now() - t0;
+		t_sq = time_mono() - t0;
 		sq_rows = sqlite3_count(raw.buf, "SELECT count(*) FROM registrant");
 		if (st != 0 || sq_rows != people) {
 			cli_error("bench import", "the sqlite3 shell loaded %" PRId64

@@ -36,8 +36,10 @@
  */
 #include "core/homeward.h"
 #include "bench/bench.h"
+#include "core/time.h"
 #include "auth/audit.h"
 #include "core/cli.h"
+#include "core/settings.h"
 #include "store/db.h"
 #include "geo/geo.h"
 #include "geo/geoarea.h"
@@ -366,10 +368,10 @@ static int declare(struct run *r)
 	progress(r, "loading the geo engine...");
 	if ((rc = db_open(&db, r->db_path.buf, NULL, 0, &err)))
 		goto fail;
-	t0 = hw_now();
+	t0 = time_mono();
 	if ((rc = geo_load(g, db.st, NULL, NULL, &err)))
 		goto fail;
-	r->f.geo_load_s = hw_now() - t0;
+	r->f.geo_load_s = time_mono() - t0;
 	if ((rc = choose_area(r, g, target)))
 		goto out;
 	strbuf_addf(&title, "bench crisis: %s", r->f.countries);
@@ -381,7 +383,7 @@ static int declare(struct run *r)
 	progress(r, "declaring an incident over %s (%" PRId64 " persons present)...",
 		 r->f.countries, r->f.expected);
 
-	t0 = hw_now();
+	t0 = time_mono();
 	/* As `homeward incident create` does. */
 	if (store_tune_bulk(db.st) || store_begin(db.st)) {
 		strbuf_addf(&err, "cannot begin: %s", store_errmsg(db.st));
@@ -400,7 +402,7 @@ static int declare(struct run *r)
 		rc = HW_EDB;
 		goto fail;
 	}
-	r->f.roster_s = hw_now() - t0;
+	r->f.roster_s = time_mono() - t0;
 	r->f.incident = o.id;
 	r->f.roster = o.in_area;
 	r->f.query_s = o.query_s;
@@ -472,7 +474,7 @@ static int enqueue(struct run *r, int channel, int64_t *queued, double *seconds)
 		goto fail;
 	if ((rc = store_tune_bulk(db.st)))
 		goto dberr;
-	t0 = hw_now();
+	t0 = time_mono();
 	if ((rc = store_begin(db.st)))
 		goto dberr;
 	if ((rc = outbox_enqueue(db.st, &r->set, &req, &counts, &err)))
@@ -485,7 +487,7 @@ static int enqueue(struct run *r, int channel, int64_t *queued, double *seconds)
 		goto fail;
 	if ((rc = store_commit(db.st)))
 		goto dberr;
-	*seconds = hw_now() - t0;
+	*seconds = time_mono() - t0;
 	*queued = counts.queued[channel];
 	if (!*queued) {
 		cli_error(CMD, "no %s message was enqueued for a roster of %"
@@ -538,7 +540,7 @@ static int dispatch(struct run *r, int channel, int64_t queued, int64_t *sent,
 		 outbox_channel_name(channel), queued, set.connections[channel],
 		 r->o->dispatch_s);
 	bench_block_signals(&old);
-	t0 = hw_now();
+	t0 = time_mono();
 	rc = outbox_runner_start(r->db_path.buf, NULL, &set, true, &runner, &err);
 	bench_unblock_signals(&old);
 	if (rc) {
@@ -548,7 +550,7 @@ static int dispatch(struct run *r, int channel, int64_t queued, int64_t *sent,
 	}
 	for (;;) {
 		outbox_runner_totals(runner, sent, retries, dead);
-		t = hw_now() - t0;
+		t = time_mono() - t0;
 		if (*sent + *dead >= queued || t >= (double)r->o->dispatch_s ||
 		    bench_interrupted)
 			break;
@@ -954,16 +956,16 @@ static void run_release(struct run *r)
 /*
  * The URLs `serve` would send to, unset before any thread exists: the
  * server started for the check-ins must not run dispatchers of its own
- * (they would compete with the check-ins, and send for real).
+ * (they would compete with the check-ins, and send for real). Set as
+ * flags, so that no file or environment brings them back.
  */
 static void unset_destinations(void)
 {
-	static const char *const vars[] = { "HOMEWARD_SMTP_URL",
-		"HOMEWARD_SMS_URL", "HOMEWARD_WEBHOOK_URL" };
-	size_t i;
+	static const enum setting_id ids[] = { SET_SMTP_URL, SET_SMS_URL,
+		SET_WEBHOOK_URL };
 
-	for (i = 0; i < ARRAY_SIZE(vars); i++)
-		unsetenv(vars[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		settings_set(ids[i], "", SOURCE_FLAG, "bench crisis", NULL);
 }
 
 int bench_crisis(int argc, char **argv)

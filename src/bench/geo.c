@@ -23,6 +23,7 @@
  */
 #include "core/homeward.h"
 #include "bench/bench.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "geo/geo.h"
@@ -971,7 +972,7 @@ static int rtree_build(struct rtree *rt, const char *path,
 {
 	sqlite3_stmt *ins = NULL;
 	struct strbuf sql = STRBUF_INIT;
-	double t0 = hw_now();
+	double t0 = time_mono();
 	size_t i;
 	int rc = HW_OK;
 
@@ -1008,7 +1009,7 @@ static int rtree_build(struct rtree *rt, const char *path,
 		rc = rtree_fail(rt, "commit", err);
 		goto out;
 	}
-	rt->build_s = hw_now() - t0;
+	rt->build_s = time_mono() - t0;
 out:
 	sqlite3_finalize(ins);
 	strbuf_release(&sql);
@@ -1303,10 +1304,10 @@ static int pg_initdb(struct pg *pg, struct strbuf *err)
 static int pg_wait_ready(struct pg *pg, const char *conninfo)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	double until = hw_now() + 120;
+	double until = time_mono() + 120;
 	int status;
 
-	while (hw_now() < until) {
+	while (time_mono() < until) {
 		if (waitpid(pg->server, &status, WNOHANG) == pg->server) {
 			pg->server = 0;
 			return HW_EIO;
@@ -1440,10 +1441,10 @@ static void pg_stop_server(struct pg *pg)
 	int status;
 
 	for (i = 0; i < ARRAY_SIZE(sigs) && pg->server > 0; i++) {
-		double until = hw_now() + 60;
+		double until = time_mono() + 60;
 
 		kill(pg->server, sigs[i]);
-		while (hw_now() < until) {
+		while (time_mono() < until) {
 			pid_t w = waitpid(pg->server, &status, WNOHANG);
 			if (w == pg->server || (w < 0 && errno != EINTR)) {
 				pg->server = 0;
@@ -1496,7 +1497,7 @@ static int pg_number(struct pg *pg, const char *sql, double *out,
 static int pg_load(struct pg *pg, const struct points *p, struct strbuf *err)
 {
 	struct strbuf buf = STRBUF_INIT;
-	double t0 = hw_now(), one_degree;
+	double t0 = time_mono(), one_degree;
 	PGresult *res;
 	size_t i;
 	int rc;
@@ -1550,7 +1551,7 @@ static int pg_load(struct pg *pg, const struct points *p, struct strbuf *err)
 		    "SELECT pg_prewarm('pts'), pg_prewarm('pts_g'), "
 		    "pg_prewarm('pts_gm')", err))
 		strbuf_reset(err);
-	pg->load_s = hw_now() - t0;
+	pg->load_s = time_mono() - t0;
 	/*
 	 * PostGIS's sphere for use_spheroid = false is the mean radius of
 	 * WGS 84, (2a + b) / 3 = 6371008.7714 m, not the 6371008.8 m of
@@ -1708,9 +1709,9 @@ static int run_query(struct engines *en, struct query *q,
 	int e, rc;
 
 	hw->n = 0;
-	t0 = hw_now();
+	t0 = time_mono();
 	rc = geo_query(en->geo, &q->area, &f, hw, err);
-	q->secs[E_HOMEWARD] = hw_now() - t0;
+	q->secs[E_HOMEWARD] = time_mono() - t0;
 	if (rc)
 		return rc;
 	q->persons = hw->n;
@@ -1724,7 +1725,7 @@ static int run_query(struct engines *en, struct query *q,
 		if (e == E_POSTGIS && !en->pg)
 			continue;
 		idset_clear(got);
-		t0 = hw_now();
+		t0 = time_mono();
 		switch (e) {
 		case E_BRUTE:
 			brute_query(en->points, q, got);
@@ -1736,7 +1737,7 @@ static int run_query(struct engines *en, struct query *q,
 			rc = pg_query(en->pg, q, got, err);
 			break;
 		}
-		q->secs[e] = hw_now() - t0;
+		q->secs[e] = time_mono() - t0;
 		if (rc)
 			return rc;
 		rc = verify(en->points, q, (enum engine)e, *want, hw->n, got);
@@ -1830,14 +1831,6 @@ struct run_info {
 	double updates_per_s;
 };
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /*
  * The whole registry as one answer (the whole world), best of five,
  * against the time to copy that many ids from one array to another: the
@@ -1854,17 +1847,17 @@ static void measure_all(struct geo *g, struct run_info *ri)
 
 	for (k = 0; k < 5; k++) {
 		r.n = 0;
-		t = now_s();
+		t = time_mono();
 		geo_query(g, NULL, &any, &r, NULL);
-		t = now_s() - t;
+		t = time_mono() - t;
 		best = t < best ? t : best;
 	}
 	copy = xmalloc((r.n ? r.n : 1) * sizeof(*copy));
 	for (k = 0; k < 5; k++) {
-		t = now_s();
+		t = time_mono();
 		memcpy(copy, r.persons, r.n * sizeof(*copy));
 		sink += r.n ? copy[r.n - 1 - (size_t)k % r.n] : 0;
-		t = now_s() - t;
+		t = time_mono() - t;
 		best_copy = t < best_copy ? t : best_copy;
 	}
 	(void)sink;
@@ -1895,7 +1888,7 @@ static void measure_updates(struct geo *g, size_t n, struct run_info *ri)
 		p[i].arrival = GEO_OPEN_START;
 		p[i].departure = GEO_OPEN_END;
 	}
-	t = now_s();
+	t = time_mono();
 	for (i = 0; i < n; i++)
 		geo_add(g, &p[i]);
 	for (i = 0; i < n; i++) {
@@ -1906,7 +1899,7 @@ static void measure_updates(struct geo *g, size_t n, struct run_info *ri)
 	}
 	for (i = 0; i < n; i++)
 		geo_remove(g, &p[i]);
-	t = now_s() - t;
+	t = time_mono() - t;
 	ri->updates = 3 * n;
 	ri->updates_per_s = t > 0 ? (double)(3 * n) / t : 0;
 	free(p);

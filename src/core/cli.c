@@ -4,6 +4,8 @@
  */
 #include "core/homeward.h"
 #include "core/cli.h"
+#include "core/time.h"
+#include "core/settings.h"
 
 #include <math.h>
 #include <time.h>
@@ -78,6 +80,51 @@ int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
 	return HW_EINPUT;
 }
 
+/*
+ * `--NAME` that is not one of the command's own options: --config FILE
+ * (any command), or a setting the command reads (settings.h), which goes
+ * into the settings table as a flag. `eq` is the "=VALUE" part or NULL;
+ * without it the value is the next argument (*i moves past it), but for a
+ * true/false setting, which a bare flag turns on. HW_ENOTFOUND if it is
+ * neither; HW_EINPUT after printing the problem.
+ */
+static int setting_flag(const char *cmd, const char *name, size_t len,
+			const char *eq, int argc, char **argv, int *i)
+{
+	bool is_config = len == 6 && !strncmp(name, "config", 6);
+	const struct setting *s = is_config ? NULL : setting_find(name, len);
+	struct strbuf err = STRBUF_INIT;
+	const char *v;
+	char where[72];
+	int rc;
+
+	if (!is_config && (!s || !setting_applies(s, cmd)))
+		return HW_ENOTFOUND;
+	if (eq)
+		v = eq + 1;
+	else if (s && s->type == SETTING_BOOL)
+		v = "true";
+	else if (*i + 1 < argc)
+		v = argv[++*i];
+	else {
+		cli_error(cmd, "option '--%.*s' needs a value", (int)len, name);
+		return HW_EINPUT;
+	}
+	if (is_config) {
+		rc = settings_load_file(v, &err);
+		if (rc)
+			cli_error(cmd, "%s", err.buf);
+	} else {
+		snprintf(where, sizeof(where), "--%s", s->name);
+		rc = settings_set((enum setting_id)(s - settings_table()), v, SOURCE_FLAG,
+				  where, &err);
+		if (rc)
+			cli_error(cmd, "--%s: %s", s->name, err.buf);
+	}
+	strbuf_release(&err);
+	return rc ? HW_EINPUT : HW_OK;
+}
+
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos)
 {
@@ -108,9 +155,16 @@ int opt_parse(const struct opt *opts, int argc, char **argv,
 		len = eq ? (size_t)(eq - a) : strlen(a);
 		o = find_opt(opts, a, len);
 		if (!o) {
-			cli_error(cmd, "unknown option '--%.*s' (see 'homeward %s --help')",
-				  (int)len, a, cmd);
-			return HW_EINPUT;
+			int rc = setting_flag(cmd, a, len, eq, argc, argv, &i);
+
+			if (rc == HW_ENOTFOUND) {
+				cli_error(cmd, "unknown option '--%.*s' (see 'homeward %s --help')",
+					  (int)len, a, cmd);
+				return HW_EINPUT;
+			}
+			if (rc)
+				return rc;
+			continue;
 		}
 		if (o->kind == OPT_FLAG) {
 			if (eq) {
@@ -169,34 +223,30 @@ int opt_parse_only(const struct opt *opts, int argc, char **argv)
 
 const char *cli_db_path(const char *flag)
 {
-	const char *env;
+	/* A command's --db wins over the setting's file and environment
+	 * values, as any flag does; it is not stored, because one process may
+	 * open several databases (the benchmarks, the tests). */
+	const char *v = flag && *flag ? flag : setting_str(SET_DB);
 
-	if (flag && *flag)
-		return flag;
-	env = getenv("HOMEWARD_DB");
-	if (env && *env)
-		return env;
-	return "./homeward.db";
-}
-
-double hw_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return v ? v : "./homeward.db";
 }
 
 bool cli_progress_wanted(void)
 {
-	return isatty(STDERR_FILENO) && !getenv("CI");
+	const char *when = setting_str(SET_PROGRESS);
+
+	if (when && !strcmp(when, "on"))
+		return true;
+	if (when && !strcmp(when, "off"))
+		return false;
+	return isatty(STDERR_FILENO) && !setting_bool(SET_CI);
 }
 
 void progress_start(struct progress *p, const char *label, uint64_t total)
 {
 	p->label = label;
 	p->total = total;
-	p->start = hw_now();
+	p->start = time_mono();
 	p->last = 0;
 	p->enabled = cli_progress_wanted();
 }
@@ -222,7 +272,7 @@ void progress_update(struct progress *p, uint64_t done, uint64_t rows)
 
 	if (!p->enabled)
 		return;
-	now = hw_now();
+	now = time_mono();
 	if (now - p->last < 0.2)
 		return;
 	p->last = now;
@@ -233,6 +283,6 @@ void progress_done(struct progress *p, uint64_t done, uint64_t rows)
 {
 	if (!p->enabled)
 		return;
-	progress_print(p, done, rows, hw_now());
+	progress_print(p, done, rows, time_mono());
 	fputc('\n', stderr);
 }

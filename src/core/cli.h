@@ -43,6 +43,10 @@ struct opt {
  * pos[0..*npos) (pos must have room for argc entries). Returns HW_OK, or
  * HW_EINPUT after printing "homeward CMD: ..." naming the bad option.
  * An option given twice keeps its last value.
+ *
+ * Besides the command's own options: `--config FILE` reads a settings
+ * file, and `--NAME VALUE` sets any setting the command reads
+ * (settings.h: its `commands`), checked by the settings table.
  */
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos);
@@ -52,8 +56,8 @@ int opt_parse(const struct opt *opts, int argc, char **argv,
 int opt_parse_only(const struct opt *opts, int argc, char **argv);
 
 /*
- * Resolve the database path: `flag` if given, else $HOMEWARD_DB, else
- * "./homeward.db". The result is borrowed.
+ * Resolve the database path: `flag` if given, else the setting `db`
+ * (settings file or $HOMEWARD_DB), else "./homeward.db". Borrowed.
  */
 const char *cli_db_path(const char *flag);
 
@@ -82,7 +86,8 @@ int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* True when stderr is a terminal (progress bars go there only then). */
+/* Whether to draw progress lines: the setting `progress` (on, off, or
+ * auto: when stderr is a terminal and the setting `ci` is off). */
 bool cli_progress_wanted(void);
 
 /*
@@ -100,8 +105,5 @@ struct progress {
 void progress_start(struct progress *p, const char *label, uint64_t total);
 void progress_update(struct progress *p, uint64_t done, uint64_t rows);
 void progress_done(struct progress *p, uint64_t done, uint64_t rows);
-
-/* Seconds from a monotonic clock. */
-double hw_now(void);
 
 #endif

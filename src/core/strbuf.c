@@ -212,20 +212,6 @@ void strbuf_addjson(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
-void strbuf_addhtml(struct strbuf *sb, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': strbuf_add(sb, "&amp;", 5); break;
-		case '<': strbuf_add(sb, "&lt;", 4); break;
-		case '>': strbuf_add(sb, "&gt;", 4); break;
-		case '"': strbuf_add(sb, "&quot;", 6); break;
-		case '\'': strbuf_add(sb, "&#39;", 5); break;
-		default: strbuf_addch(sb, *s); break;
-		}
-	}
-}
-
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len > 0 && (sb->buf[sb->len - 1] == ' ' ||
@@ -347,4 +333,19 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
 		return HW_EIO;
 	}
 	return HW_OK;
+}
+
+bool str_next_item(const char **cursor, const char *seps, const char **item,
+		   size_t *len)
+{
+	const char *p = *cursor + strspn(*cursor, seps);
+
+	if (!*p) {
+		*cursor = p;
+		return false;
+	}
+	*item = p;
+	*len = strcspn(p, seps);
+	*cursor = p + *len;
+	return true;
 }

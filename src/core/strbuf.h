@@ -52,13 +52,6 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
  */
 void strbuf_addjson(struct strbuf *sb, const char *s, size_t len);
 
-/*
- * Append `s` escaped for HTML text and attribute values (double- or
- * single-quoted): & < > " ' become character references; other bytes,
- * UTF-8 included, are copied. This is the one way text reaches a page:
- * anything that writes HTML without it says "raw" in its name.
- */
-void strbuf_addhtml(struct strbuf *sb, const char *s);
 
 /*
  * Decode the UTF-8 sequence at `s` (with `avail` >= 1 bytes left): its
@@ -89,5 +82,15 @@ void strbuf_rtrim(struct strbuf *sb);
  */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max,
 		     struct strbuf *err);
+
+/*
+ * The next item of a list such as "NP,BT" or "medical, wheelchair": skips
+ * any of the separator bytes `seps` at *cursor, then sets *item and *len
+ * to the run up to the next separator and moves *cursor past it. false
+ * when nothing is left. The text is not changed (strtok and strtok_r are
+ * banned: they write into it).
+ */
+bool str_next_item(const char **cursor, const char *seps, const char **item,
+		   size_t *len);
 
 #endif

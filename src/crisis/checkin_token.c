@@ -3,6 +3,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/checkin.h"
+#include "core/time.h"
 
 #include <string.h>
 #include <time.h>
@@ -11,15 +12,6 @@
 
 #include "store/store.h"
 #include "core/strbuf.h"
-
-static void now_text(char buf[21])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 int checkin_token_for(struct store *st, int64_t incident, int64_t person,
 		      char *token, struct strbuf *err)
@@ -46,7 +38,7 @@ int checkin_token_for(struct store *st, int64_t incident, int64_t person,
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(token, CHECKIN_TOKEN_LEN + 1, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	now_text(now);
+	time_iso_now(now);
 	if ((rc = store_prepare(st, "INSERT INTO checkin_token (token, incident_id, "
 				"person_id, created_at) VALUES (?, ?, ?, ?)", &s)))
 		goto dberr;

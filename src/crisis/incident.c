@@ -19,6 +19,8 @@
  */
 #include "core/homeward.h"
 #include "crisis/incident.h"
+#include "store/record.h"
+#include "core/time.h"
 
 #include <pthread.h>
 #include <strings.h>
@@ -39,23 +41,6 @@ const char *const incident_types[] = {
 };
 
 /* ---- Small helpers ---- */
-
-static void now_utc(char buf[21])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int db_fail(struct store *st, struct strbuf *err, const char *what)
 {
@@ -223,21 +208,6 @@ static const char *type_from_cap(const struct cap_message *m)
 	return "other";
 }
 
-/* ---- Areas ---- */
-
-static int parse_countries(struct geoarea *a, const char *text, size_t len,
-			   struct strbuf *err)
-{
-	char *copy = xstrndup(text, len), *save = NULL, *tok;
-	int rc = HW_OK;
-
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc;
-	     tok = strtok_r(NULL, ", ", &save))
-		rc = geoarea_add_country(a, tok, err);
-	free(copy);
-	return rc;
-}
-
 int incident_area_parse(const struct incident_area *area, struct geoarea *a,
 			struct strbuf *err)
 {
@@ -251,6 +221,7 @@ int incident_area_parse(const struct incident_area *area, struct geoarea *a,
 		return HW_EINPUT;
 	}
 	if (!strcmp(area->kind, "cap")) {
+		/* One parse gives the message and its areas. */
 		cap_message_init(&m);
 		rc = cap_parse(&m, area->text, area->len, &why);
 		if (!rc && geoarea_is_empty(&m.area)) {
@@ -258,7 +229,7 @@ int incident_area_parse(const struct incident_area *area, struct geoarea *a,
 			rc = HW_EINPUT;
 		}
 		if (!rc)
-			rc = geoarea_parse_cap(a, area->text, area->len, &why);
+			geoarea_move(a, &m.area);
 		cap_message_release(&m);
 	} else if (!strcmp(area->kind, "geojson")) {
 		rc = geoarea_parse_geojson(a, area->text, area->len, &why);
@@ -266,7 +237,7 @@ int incident_area_parse(const struct incident_area *area, struct geoarea *a,
 		text = xstrndup(area->text, area->len);
 		rc = geoarea_parse_circle_arg(a, text, &why);
 	} else if (!strcmp(area->kind, "countries")) {
-		rc = parse_countries(a, area->text, area->len, &why);
+		rc = geoarea_add_countries(a, area->text, area->len, NULL, &why);
 		if (!rc && geoarea_is_empty(a)) {
 			strbuf_addstr(&why, "no country given");
 			rc = HW_EINPUT;
@@ -431,18 +402,18 @@ static int roster_follow(struct store *st, struct geo *g, int64_t incident,
 	double t0;
 	int rc;
 
-	now_utc(now);
+	time_iso_now(now);
 	if ((rc = change_begin(st, incident, actor, now, reason, &change, err)))
 		return rc;
 	geo_filter_today(&f);
-	t0 = mono_now();
+	t0 = time_mono();
 	rc = geo_query(g, area, &f, &res, err);
 	if (rc)
 		goto out;
 	if (res.n)
 		qsort(res.persons, res.n, sizeof(*res.persons), by_id);
-	out->query_s += mono_now() - t0;
-	t0 = mono_now();
+	out->query_s += time_mono() - t0;
+	t0 = time_mono();
 	out->in_area = (int64_t)res.n;
 	if (fresh) {
 		if (!(rc = roster_join(st, incident, res.persons, res.n, change,
@@ -490,7 +461,7 @@ static int roster_follow(struct store *st, struct geo *g, int64_t incident,
 	out->rejoined += (int64_t)rejoin.n;
 	out->left += (int64_t)leave.n;
 out:
-	out->roster_s += mono_now() - t0;
+	out->roster_s += time_mono() - t0;
 	geo_result_release(&res);
 	free(join.v);
 	free(rejoin.v);
@@ -583,7 +554,7 @@ static int cap_record(struct store *st, int64_t incident,
 	char now[21];
 	int rc;
 
-	now_utc(now);
+	time_iso_now(now);
 	if (store_prepare(st, "INSERT INTO incident_cap (incident_id, sender, "
 			  "identifier, sent, msg_type, cap_status, received_at) "
 			  "VALUES (?, ?, ?, ?, ?, ?, ?)", &s))
@@ -673,7 +644,7 @@ static int store_area(struct store *st, int64_t id, const struct incident_area *
 	struct store_stmt *s;
 	char now[21];
 
-	now_utc(now);
+	time_iso_now(now);
 	if (store_prepare(st, "UPDATE incident SET area_kind = coalesce(?, area_kind), "
 			  "area_text = coalesce(?, area_text), "
 			  "severity = coalesce(?, severity), updated_at = ? "
@@ -704,7 +675,7 @@ static int insert_incident(struct store *st, const char *title, const char *type
 	char now[21];
 	int rc;
 
-	now_utc(now);
+	time_iso_now(now);
 	if (store_prepare(st, "INSERT INTO incident (title, type, severity, status, "
 			  "exercise, area_kind, area_text, cap_sender, cap_identifier, "
 			  "cap_sent, created_by, created_at, updated_at) "
@@ -840,7 +811,7 @@ static int apply_cap_change(struct store *st, struct geo *g,
 	if ((rc = cap_record(st, out->id, m, err)))
 		return rc;
 	if (!strcmp(m->msg_type, "Cancel")) {
-		now_utc(now);
+		time_iso_now(now);
 		if (store_prepare(st, "UPDATE incident SET status = 'cancelled', "
 				  "updated_at = ?, closed_at = ? WHERE id = ?", &s))
 			return db_fail(st, err, "cancel the incident");
@@ -986,7 +957,7 @@ int incident_change(struct store *st, struct geo *g, int64_t id,
 	    (spec->type && (rc = check_type(spec->type, &type, err))) ||
 	    (spec->area.kind && (rc = incident_area_parse(&spec->area, &a, err))))
 		goto out;
-	now_utc(now);
+	time_iso_now(now);
 	if (store_prepare(st, "UPDATE incident SET title = coalesce(?, title), "
 			  "type = coalesce(?, type), updated_at = ? WHERE id = ?", &s)) {
 		rc = db_fail(st, err, "update the incident");
@@ -1021,7 +992,7 @@ int incident_close(struct store *st, int64_t id, struct strbuf *err)
 
 	if ((rc = require_open(st, id, err)))
 		return rc;
-	now_utc(now);
+	time_iso_now(now);
 	if (store_prepare(st, "UPDATE incident SET status = 'closed', "
 			  "closed_at = ?, updated_at = ? WHERE id = ?", &s))
 		return db_fail(st, err, "close the incident");
@@ -1245,7 +1216,7 @@ static int join_arrivals(struct store *st, const struct arrival *a, size_t n,
 	}
 	if (rc || (!join.n && !back.n))
 		goto out;
-	now_utc(now);
+	time_iso_now(now);
 	if ((rc = change_begin(st, incident, actor, now, reason, &change, err)) ||
 	    (rc = roster_join(st, incident, join.v, join.n, change, now, err)) ||
 	    (rc = roster_set_in_area(st, incident, back.v, back.n, 1, change, now,
@@ -1332,33 +1303,32 @@ void incident_outcome_detail(const struct incident_outcome *o,
 
 /* ---- Reading ---- */
 
-static void set_str(json_t *o, const char *key, const char *v)
-{
-	json_object_set_new(o, key, v ? json_string(v) : json_null());
-}
+/* An incident row (INCIDENT_COLUMNS) as the API shows it. */
+static const struct rec_field incident_fields[] = {
+	{ "id", REC_INT }, { "title", REC_TEXT }, { "type", REC_TEXT },
+	{ "severity", REC_TEXT }, { "status", REC_TEXT }, { "exercise", REC_BOOL },
+	{ "area_kind", REC_TEXT }, { NULL, 0 },
+};
+static const struct rec_field incident_cap_fields[] = {
+	{ "sender", REC_TEXT }, { "identifier", REC_TEXT }, { "sent", REC_TEXT },
+	{ NULL, 0 },
+};
+static const struct rec_field incident_stamps[] = {
+	{ "created_by", REC_TEXT }, { "created_at", REC_TEXT },
+	{ "updated_at", REC_TEXT }, { "closed_at", REC_TEXT }, { NULL, 0 },
+};
 
 json_t *incident_row_json(struct store_stmt *s)
 {
 	json_t *o = json_object(), *cap = json_null();
+	int col = record_add(o, s, 0, incident_fields);
 
-	json_object_set_new(o, "id", json_integer(store_col_int64(s, 0)));
-	set_str(o, "title", store_col_text(s, 1, NULL));
-	set_str(o, "type", store_col_text(s, 2, NULL));
-	set_str(o, "severity", store_col_text(s, 3, NULL));
-	set_str(o, "status", store_col_text(s, 4, NULL));
-	json_object_set_new(o, "exercise", json_boolean(store_col_int64(s, 5)));
-	set_str(o, "area_kind", store_col_text(s, 6, NULL));
-	if (!store_col_null(s, 8)) {
+	if (!store_col_null(s, col + 1)) {
 		cap = json_object();
-		set_str(cap, "sender", store_col_text(s, 7, NULL));
-		set_str(cap, "identifier", store_col_text(s, 8, NULL));
-		set_str(cap, "sent", store_col_text(s, 9, NULL));
+		record_add(cap, s, col, incident_cap_fields);
 	}
 	json_object_set_new(o, "cap", cap);
-	set_str(o, "created_by", store_col_text(s, 10, NULL));
-	set_str(o, "created_at", store_col_text(s, 11, NULL));
-	set_str(o, "updated_at", store_col_text(s, 12, NULL));
-	set_str(o, "closed_at", store_col_text(s, 13, NULL));
+	record_add(o, s, col + 3, incident_stamps);
 	return o;
 }
 
@@ -1372,56 +1342,45 @@ static json_t *area_json(const char *kind, const char *text, size_t len)
 	return j ? j : json_stringn(text, len);
 }
 
-static int add_missions(struct store *st, int64_t id, json_t *o, struct strbuf *err)
+/* Add `key`: the rows of `sql` (one parameter, the incident) as `fields`. */
+static int add_rows(struct store *st, int64_t id, json_t *o, const char *key,
+		    const char *sql, const struct rec_field *fields,
+		    const char *what, struct strbuf *err)
 {
 	struct store_stmt *s;
 	json_t *a = json_array();
 	int rc;
 
-	json_object_set_new(o, "missions", a);
-	if (store_prepare(st, "SELECT m.id, m.code, m.name FROM incident_mission im "
-			  "JOIN mission m ON m.id = im.mission_id "
-			  "WHERE im.incident_id = ? ORDER BY m.code", &s))
-		return db_fail(st, err, "read the missions concerned");
-	store_bind_int64(s, 1, id);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		json_t *m = json_object();
+	json_object_set_new(o, key, a);
+	if ((rc = store_prepare_args(st, &s, sql, what, err, "i", id)))
+		return rc;
+	return record_rows(st, s, fields, a, what, err);
+}
 
-		json_object_set_new(m, "id", json_integer(store_col_int64(s, 0)));
-		set_str(m, "code", store_col_text(s, 1, NULL));
-		set_str(m, "name", store_col_text(s, 2, NULL));
-		json_array_append_new(a, m);
-	}
-	store_reset(s);
-	return rc < 0 ? db_fail(st, err, "read the missions concerned") : HW_OK;
+static const struct rec_field mission_fields[] = {
+	{ "id", REC_INT }, { "code", REC_TEXT }, { "name", REC_TEXT }, { NULL, 0 },
+};
+static const struct rec_field cap_message_fields[] = {
+	{ "sender", REC_TEXT }, { "identifier", REC_TEXT }, { "sent", REC_TEXT },
+	{ "msg_type", REC_TEXT }, { "status", REC_TEXT }, { "received_at", REC_TEXT },
+	{ NULL, 0 },
+};
+
+static int add_missions(struct store *st, int64_t id, json_t *o, struct strbuf *err)
+{
+	return add_rows(st, id, o, "missions", "SELECT m.id, m.code, m.name FROM "
+			"incident_mission im JOIN mission m ON m.id = im.mission_id "
+			"WHERE im.incident_id = ? ORDER BY m.code", mission_fields,
+			"the missions concerned", err);
 }
 
 static int add_cap_messages(struct store *st, int64_t id, json_t *o,
 			    struct strbuf *err)
 {
-	struct store_stmt *s;
-	json_t *a = json_array();
-	int rc;
-
-	json_object_set_new(o, "cap_messages", a);
-	if (store_prepare(st, "SELECT sender, identifier, sent, msg_type, "
-			  "cap_status, received_at FROM incident_cap "
-			  "WHERE incident_id = ? ORDER BY id", &s))
-		return db_fail(st, err, "read the CAP messages");
-	store_bind_int64(s, 1, id);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		json_t *m = json_object();
-
-		set_str(m, "sender", store_col_text(s, 0, NULL));
-		set_str(m, "identifier", store_col_text(s, 1, NULL));
-		set_str(m, "sent", store_col_text(s, 2, NULL));
-		set_str(m, "msg_type", store_col_text(s, 3, NULL));
-		set_str(m, "status", store_col_text(s, 4, NULL));
-		set_str(m, "received_at", store_col_text(s, 5, NULL));
-		json_array_append_new(a, m);
-	}
-	store_reset(s);
-	return rc < 0 ? db_fail(st, err, "read the CAP messages") : HW_OK;
+	return add_rows(st, id, o, "cap_messages", "SELECT sender, identifier, sent, "
+			"msg_type, cap_status, received_at FROM incident_cap "
+			"WHERE incident_id = ? ORDER BY id", cap_message_fields,
+			"the CAP messages", err);
 }
 
 int incident_json(struct store *st, int64_t id, const char *scope_sql,

@@ -19,6 +19,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/outbox.h"
+#include "core/time.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -29,6 +30,7 @@
 #include "auth/audit.h"
 #include "crisis/checkin.h"
 #include "core/cli.h"
+#include "core/settings.h"
 #include "store/db.h"
 #include "crisis/roster.h"
 #include "store/store.h"
@@ -86,151 +88,81 @@ int outbox_channels_parse(const char *list, unsigned *mask, struct strbuf *err)
 	return HW_OK;
 }
 
-int64_t outbox_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void now_text(char buf[21])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* ---- Settings ---- */
 
-enum setting_kind { SK_STR, SK_INT, SK_RATE };
-
 /*
- * Every setting once: its flag (--smtp-url), whose environment variable
- * is HOMEWARD_ and the flag in capitals with '_' for '-'
- * (HOMEWARD_SMTP_URL); its kind, default, bounds and place in the struct.
- * The help of `homeward dispatch` and docs/crisis.md list the same.
+ * The outbox's view of the settings table (settings.h): which setting
+ * fills which field. Their names, defaults, bounds and environment
+ * variables are the table's; here only their place.
  */
-struct setting {
-	const char *flag;
-	enum setting_kind kind;
-	const char *def;
-	size_t off;
-	int64_t min, max;
-};
-
 #define SO(field) offsetof(struct outbox_settings, field)
 
-static const struct setting settings[] = {
-	{ "base-url", SK_STR, "http://127.0.0.1:8080", SO(base_url), 0, 0 },
-	{ "smtp-url", SK_STR, NULL, SO(smtp_url), 0, 0 },
-	{ "smtp-user", SK_STR, NULL, SO(smtp_user), 0, 0 },
-	{ "smtp-password", SK_STR, NULL, SO(smtp_password), 0, 0 },
-	{ "mail-from", SK_STR, "Homeward <homeward@localhost>", SO(mail_from), 0, 0 },
-	{ "sms-url", SK_STR, NULL, SO(sms_url), 0, 0 },
-	{ "sms-token", SK_STR, NULL, SO(sms_token), 0, 0 },
-	{ "sms-format", SK_STR, "json", SO(sms_format), 0, 0 },
-	{ "receipt-secret", SK_STR, NULL, SO(receipt_secret), 0, 0 },
-	{ "webhook-url", SK_STR, NULL, SO(webhook_url), 0, 0 },
-	{ "webhook-token", SK_STR, NULL, SO(webhook_token), 0, 0 },
-	{ "email-rate", SK_RATE, "0", SO(rate[OUTBOX_EMAIL]), 0, 1000000 },
-	{ "sms-rate", SK_RATE, "0", SO(rate[OUTBOX_SMS]), 0, 1000000 },
-	{ "webhook-rate", SK_RATE, "0", SO(rate[OUTBOX_WEBHOOK]), 0, 1000000 },
-	{ "email-connections", SK_INT, "4", SO(connections[OUTBOX_EMAIL]), 1, 64 },
-	{ "sms-connections", SK_INT, "16", SO(connections[OUTBOX_SMS]), 1, 256 },
-	{ "webhook-connections", SK_INT, "16", SO(connections[OUTBOX_WEBHOOK]), 1, 256 },
-	{ "attempts", SK_INT, "6", SO(max_attempts), 1, 100 },
-	{ "backoff-ms", SK_INT, "2000", SO(backoff_ms), 1, 3600000 },
-	{ "backoff-max-ms", SK_INT, "600000", SO(backoff_max_ms), 1, 86400000 },
-	{ "lease", SK_INT, "120", SO(lease_s), 2, 86400 },
-	{ "send-timeout", SK_INT, "30", SO(timeout_s), 1, 600 },
-	{ "escalate-after", SK_INT, "1800", SO(escalate_after_s), 0, 30 * 86400 },
-	{ "sms-segments", SK_INT, "3", SO(sms_segments), 1, 10 },
-	{ "poll-ms", SK_INT, "500", SO(poll_ms), 10, 60000 },
+static const struct {
+	enum setting_id id;
+	size_t off;
+} fields[] = {
+	{ SET_BASE_URL, SO(base_url) },
+	{ SET_SMTP_URL, SO(smtp_url) },
+	{ SET_SMTP_USER, SO(smtp_user) },
+	{ SET_SMTP_PASSWORD, SO(smtp_password) },
+	{ SET_MAIL_FROM, SO(mail_from) },
+	{ SET_SMS_URL, SO(sms_url) },
+	{ SET_SMS_TOKEN, SO(sms_token) },
+	{ SET_SMS_FORMAT, SO(sms_format) },
+	{ SET_RECEIPT_SECRET, SO(receipt_secret) },
+	{ SET_WEBHOOK_URL, SO(webhook_url) },
+	{ SET_WEBHOOK_TOKEN, SO(webhook_token) },
+	{ SET_EMAIL_RATE, SO(rate[OUTBOX_EMAIL]) },
+	{ SET_SMS_RATE, SO(rate[OUTBOX_SMS]) },
+	{ SET_WEBHOOK_RATE, SO(rate[OUTBOX_WEBHOOK]) },
+	{ SET_EMAIL_CONNECTIONS, SO(connections[OUTBOX_EMAIL]) },
+	{ SET_SMS_CONNECTIONS, SO(connections[OUTBOX_SMS]) },
+	{ SET_WEBHOOK_CONNECTIONS, SO(connections[OUTBOX_WEBHOOK]) },
+	{ SET_ATTEMPTS, SO(max_attempts) },
+	{ SET_BACKOFF_MS, SO(backoff_ms) },
+	{ SET_BACKOFF_MAX_MS, SO(backoff_max_ms) },
+	{ SET_LEASE, SO(lease_s) },
+	{ SET_SEND_TIMEOUT, SO(timeout_s) },
+	{ SET_ESCALATE_AFTER, SO(escalate_after_s) },
+	{ SET_SMS_SEGMENTS, SO(sms_segments) },
+	{ SET_POLL_MS, SO(poll_ms) },
 };
 
-static void env_name(const struct setting *st, char *buf, size_t size)
+static bool is_text(enum setting_id id)
 {
-	size_t i, n = (size_t)snprintf(buf, size, "HOMEWARD_%s", st->flag);
+	enum setting_type t = settings_table()[id].type;
 
-	for (i = 9; i < n && i < size; i++)
-		buf[i] = buf[i] == '-' ? '_' : (char)(buf[i] >= 'a' && buf[i] <= 'z'
-						       ? buf[i] - 32 : buf[i]);
-}
-
-/* Store text `v` as setting `st`'s value. HW_EINPUT for a bad number. */
-static int setting_set(struct outbox_settings *s, const struct setting *st,
-		       const char *v, const char *from, struct strbuf *err)
-{
-	char *p = (char *)s + st->off, *end;
-
-	switch (st->kind) {
-	case SK_STR:
-		free(*(char **)p);
-		*(char **)p = v && *v ? xstrdup(v) : NULL;
-		return HW_OK;
-	case SK_INT: {
-		long long n;
-		errno = 0;
-		n = strtoll(v, &end, 10);
-		if (!*v || *end || errno || n < st->min || n > st->max) {
-			strbuf_addf(err, "%s: '%s' is not a whole number from %lld to %lld",
-				    from, v, (long long)st->min, (long long)st->max);
-			return HW_EINPUT;
-		}
-		*(int64_t *)p = n;
-		return HW_OK;
-	}
-	case SK_RATE: {
-		double d;
-		errno = 0;
-		d = strtod(v, &end);
-		if (!*v || *end || errno || !(d >= (double)st->min) || d > (double)st->max) {
-			strbuf_addf(err, "%s: '%s' is not a rate from %lld to %lld messages "
-				    "per second (0: no limit)", from, v,
-				    (long long)st->min, (long long)st->max);
-			return HW_EINPUT;
-		}
-		*(double *)p = d;
-		return HW_OK;
-	}
-	}
-	return HW_EINTERNAL;
+	return t == SETTING_STRING || t == SETTING_CHOICE;
 }
 
 void outbox_settings_init(struct outbox_settings *s)
 {
-	struct strbuf err = STRBUF_INIT;
-
 	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
-		char env[64];
-		const char *v;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		char *p = (char *)s + fields[i].off;
+		enum setting_id id = fields[i].id;
 
-		if (settings[i].def)
-			setting_set(s, &settings[i], settings[i].def, "default", &err);
-		env_name(&settings[i], env, sizeof(env));
-		v = getenv(env);
-		if (v && *v && setting_set(s, &settings[i], v, env, &err)) {
-			/* A bad environment value keeps the default, and says so
-			 * once: the commands check their flags, the server its
-			 * environment, before any use. */
-			fprintf(stderr, "homeward: %s (the default is kept)\n", err.buf);
-			strbuf_reset(&err);
+		if (is_text(id)) {
+			const char *v = setting_str(id);
+			*(char **)p = v ? xstrdup(v) : NULL;
+		} else if (settings_table()[id].type == SETTING_NUMBER) {
+			*(double *)p = setting_num(id);
+		} else {
+			*(int64_t *)p = setting_int(id);
 		}
 	}
-	strbuf_release(&err);
+	/* Links are BASE_URL/c/TOKEN: one slash. */
+	while (s->base_url && *s->base_url && s->base_url[strlen(s->base_url) - 1] == '/')
+		s->base_url[strlen(s->base_url) - 1] = '\0';
 }
 
 void outbox_settings_release(struct outbox_settings *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].kind == SK_STR) {
-			char **p = (char **)((char *)s + settings[i].off);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (is_text(fields[i].id)) {
+			char **p = (char **)((char *)s + fields[i].off);
 			free(*p);
 			*p = NULL;
 		}
@@ -239,39 +171,11 @@ void outbox_settings_release(struct outbox_settings *s)
 void outbox_settings_copy(struct outbox_settings *dst, const struct outbox_settings *src)
 {
 	*dst = *src;
-	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].kind == SK_STR) {
-			char **p = (char **)((char *)dst + settings[i].off);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (is_text(fields[i].id)) {
+			char **p = (char **)((char *)dst + fields[i].off);
 			*p = *p ? xstrdup(*p) : NULL;
 		}
-}
-
-size_t outbox_settings_opts(struct opt *opts, const char **vals)
-{
-	size_t i;
-
-	static_assert(ARRAY_SIZE(settings) <= OUTBOX_SETTINGS_MAX, "too many settings");
-	for (i = 0; i < ARRAY_SIZE(settings); i++) {
-		vals[i] = NULL;
-		opts[i] = (struct opt){ settings[i].flag, OPT_STRING, &vals[i] };
-	}
-	return i;
-}
-
-int outbox_settings_apply(struct outbox_settings *s, const char *const *vals,
-			  struct strbuf *err)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
-		char from[48];
-		int rc;
-
-		if (!vals[i])
-			continue;
-		snprintf(from, sizeof(from), "--%s", settings[i].flag);
-		if ((rc = setting_set(s, &settings[i], vals[i], from, err)))
-			return rc;
-	}
-	return HW_OK;
 }
 
 static bool has_scheme(const char *url, const char *const *schemes)
@@ -367,8 +271,8 @@ static void batch_init(struct msg_batch *b, struct store *st)
 	memset(b, 0, sizeof(*b));
 	b->st = st;
 	strbuf_init(&b->arena, 1 << 16);
-	b->next_attempt = outbox_now_ms();
-	now_text(b->created);
+	b->next_attempt = time_now_ms();
+	time_iso_now(b->created);
 }
 
 static void batch_release(struct msg_batch *b)
@@ -640,7 +544,7 @@ static int ctx_write_tokens(struct render_ctx *c, struct store *st, struct strbu
 		return HW_OK;
 	if (c->unsorted)
 		qsort(c->tokens, c->ntokens, sizeof(*c->tokens), cmp_token);
-	now_text(now);
+	time_iso_now(now);
 	b = store_batch_new(st, "checkin_token", cols, 4);
 	for (size_t i = 0; i < c->ntokens && !rc; i++) {
 		store_batch_text(b, c->tokens[i].token, CHECKIN_TOKEN_LEN);
@@ -1317,7 +1221,7 @@ int outbox_after_send(struct store *st, const struct outbox_settings *set,
 	}
 	if (rc || set->escalate_after_s <= 0)
 		return rc;
-	now_text(now);
+	time_iso_now(now);
 	if ((rc = store_prepare(st, "INSERT INTO escalation (incident_id, person_id, stage, "
 				"due_at, updated_at) VALUES (?, ?, 'contacted', ?, ?) "
 				"ON CONFLICT (incident_id, person_id) DO NOTHING", &s)))
@@ -1500,7 +1404,7 @@ static int escalate_batch(struct store *st, const struct outbox_settings *set,
 	int rc;
 
 	ctx_init(&c, st, set);
-	now_text(now);
+	time_iso_now(now);
 	*more = false;
 	if ((rc = store_begin(st)))
 		goto dberr_notx;
@@ -1645,7 +1549,7 @@ int outbox_receipt(struct store *st, const char *provider_id, const char *status
 			    "failed, undelivered, rejected, expired)", status);
 		return HW_EINPUT;
 	}
-	now_text(now);
+	time_iso_now(now);
 	/* A receipt may beat the dispatcher's own commit of 'sent' (the
 	 * gateway answers fast): a row still 'sending' takes it too. */
 	if ((rc = store_prepare(st, "UPDATE message SET state = ?1, "
@@ -1694,8 +1598,8 @@ dberr:
 int cmd_notify(int argc, char **argv)
 {
 	const char *dbflag = NULL, *template = "alert", *channels = NULL;
-	const char *instructions = NULL, *base_url = NULL, *webhook_url = NULL;
-	int64_t incident = 0, segments = 0;
+	const char *instructions = NULL;
+	int64_t incident = 0;
 	bool json = false;
 	const struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
@@ -1703,9 +1607,6 @@ int cmd_notify(int argc, char **argv)
 		{ "template", OPT_STRING, &template },
 		{ "channels", OPT_STRING, &channels },
 		{ "instructions", OPT_STRING, &instructions },
-		{ "base-url", OPT_STRING, &base_url },
-		{ "webhook-url", OPT_STRING, &webhook_url },
-		{ "sms-segments", OPT_INT, &segments },
 		{ "json", OPT_FLAG, &json },
 		{ NULL, 0, NULL },
 	};
@@ -1719,33 +1620,15 @@ int cmd_notify(int argc, char **argv)
 	double t0;
 	int rc;
 
-	outbox_settings_init(&set);
+	/* The settings' flags (--base-url, --webhook-url...) come in here. */
 	if ((rc = opt_parse_only(opts, argc, argv)))
-		goto out_quiet;
+		return rc;
+	outbox_settings_init(&set);
 	if (incident <= 0) {
 		cli_error(argv[0], "give the incident: --incident ID");
 		rc = HW_EINPUT;
 		goto out_quiet;
 	}
-	if (base_url) {
-		free(set.base_url);
-		set.base_url = xstrdup(base_url);
-	}
-	if (webhook_url) {
-		free(set.webhook_url);
-		set.webhook_url = *webhook_url ? xstrdup(webhook_url) : NULL;
-	}
-	if (segments) {
-		if (segments < 1 || segments > 10) {
-			cli_error(argv[0], "--sms-segments: from 1 to 10");
-			rc = HW_EINPUT;
-			goto out_quiet;
-		}
-		set.sms_segments = segments;
-	}
-	while (set.base_url && *set.base_url &&
-	       set.base_url[strlen(set.base_url) - 1] == '/')
-		set.base_url[strlen(set.base_url) - 1] = '\0';
 	if ((rc = outbox_settings_check(&set, &err)))
 		goto out;
 	/* By default: e-mail and SMS, and the webhook when one is set. */
@@ -1764,7 +1647,7 @@ int cmd_notify(int argc, char **argv)
 		strbuf_addf(&err, "cannot begin: %s", store_errmsg(db.st));
 		goto out;
 	}
-	t0 = hw_now();
+	t0 = time_mono();
 	rc = outbox_enqueue(db.st, &set, &req, &counts, &err);
 	if (!rc) {
 		for (int ch = 0; ch < OUTBOX_NCHANNELS; ch++)
@@ -1786,7 +1669,7 @@ int cmd_notify(int argc, char **argv)
 		strbuf_addf(&err, "cannot commit: %s", store_errmsg(db.st));
 		goto out;
 	}
-	t0 = hw_now() - t0;
+	t0 = time_mono() - t0;
 	if (json) {
 		printf("{\"incident\":%" PRId64 ",\"persons\":%" PRId64 ",\"email\":%" PRId64
 		       ",\"sms\":%" PRId64 ",\"webhook\":%" PRId64 ",\"existing\":%" PRId64

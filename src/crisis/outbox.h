@@ -62,10 +62,10 @@ int outbox_channels_parse(const char *list, unsigned *mask, struct strbuf *err);
 /* ---- Settings ---- */
 
 /*
- * What notification needs to know: where to send and how fast. Each has a
- * command-line flag (of `dispatch` and `notify`) and an environment
- * variable (read by `serve` too); the table of them is in outbox.c and
- * docs/crisis.md lists it.
+ * What notification needs to know: where to send and how fast, a typed
+ * copy of the settings table's outbox rows (settings.h), which are flags
+ * of `dispatch`, `notify` and `serve`, lines of a settings file and
+ * environment variables alike.
  */
 struct outbox_settings {
 	char *base_url;         /* check-in links: BASE_URL/c/TOKEN */
@@ -90,7 +90,7 @@ struct outbox_settings {
 	int64_t poll_ms;        /* how often an idle dispatcher looks for work */
 };
 
-/* Defaults, then the environment variables. The caller releases it. */
+/* The current values of the settings table. The caller releases it. */
 void outbox_settings_init(struct outbox_settings *s);
 void outbox_settings_release(struct outbox_settings *s);
 /* A deep copy of `src` into `dst` (not initialised); release it too. */
@@ -102,19 +102,6 @@ int outbox_settings_check(const struct outbox_settings *s, struct strbuf *err);
 
 /* Is the channel configured (it has somewhere to send)? */
 bool outbox_channel_configured(const struct outbox_settings *s, int channel);
-
-/*
- * The settings as command-line options: outbox_settings_opts() fills
- * `opts` (room for OUTBOX_SETTINGS_MAX entries, no terminator) with one
- * OPT_STRING per setting pointing into `vals`; after opt_parse(),
- * outbox_settings_apply() stores the values given, checking numbers
- * (HW_EINPUT naming the flag). Returns the number of options.
- */
-#define OUTBOX_SETTINGS_MAX 32
-struct opt;
-size_t outbox_settings_opts(struct opt *opts, const char **vals);
-int outbox_settings_apply(struct outbox_settings *s, const char *const *vals,
-			  struct strbuf *err);
 
 /* ---- Enqueueing ---- */
 
@@ -227,8 +214,5 @@ const struct outbox_settings *outbox_server_settings(const struct outbox_server 
 /* The `homeward notify` and `homeward dispatch` commands. */
 int cmd_notify(int argc, char **argv);
 int cmd_dispatch(int argc, char **argv);
-
-/* Milliseconds since the Unix epoch (the outbox's scheduling clock). */
-int64_t outbox_now_ms(void);
 
 #endif

@@ -24,6 +24,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/outbox.h"
+#include "core/time.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -79,13 +80,7 @@ static void nap(struct outbox_runner *r, int64_t ms)
 
 	if (ms <= 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	time_deadline_ms(&ts, ms);
 	pthread_mutex_lock(&r->lock);
 	if (!stopping(r))
 		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
@@ -106,7 +101,7 @@ static void bucket_init(struct bucket *b, double rate)
 	b->rate = rate;
 	b->cap = rate > 1 ? rate : 1;
 	b->tokens = b->cap;
-	b->last = hw_now();
+	b->last = time_mono();
 }
 
 static bool bucket_take(struct bucket *b)
@@ -115,7 +110,7 @@ static bool bucket_take(struct bucket *b)
 
 	if (b->rate <= 0)
 		return true;
-	now = hw_now();
+	now = time_mono();
 	b->tokens += (now - b->last) * b->rate;
 	if (b->tokens > b->cap)
 		b->tokens = b->cap;
@@ -155,7 +150,7 @@ static int claim(struct store *st, const struct outbox_settings *set, int kind,
 		 struct strbuf *err)
 {
 	struct store_stmt *s;
-	int64_t now = outbox_now_ms();
+	int64_t now = time_now_ms();
 	int rc;
 
 	if ((rc = store_begin(st)))
@@ -225,15 +220,12 @@ static int record(struct store *st, const struct outbox_settings *set, int kind,
 {
 	struct store_stmt *s;
 	struct channel_msg *m = &j->m;
-	int64_t now = outbox_now_ms();
-	char nowtext[21];
-	time_t t = time(NULL);
-	struct tm tm;
+	int64_t now = time_now_ms();
+	char nowtext[TIME_ISO_SIZE];
 	bool matched = false;
 	int rc;
 
-	gmtime_r(&t, &tm);
-	strftime(nowtext, sizeof(nowtext), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_iso_now(nowtext);
 	if (m->outcome == CHANNEL_SENT) {
 		/* A receipt may have marked it delivered already. */
 		if ((rc = store_prepare(st, "UPDATE message SET state = CASE state WHEN "
@@ -340,7 +332,7 @@ static void release(struct store *st, const char *claimer, struct job **q, size_
 					  "claimed_until = NULL WHERE id = ? AND claimed_by = ? "
 					  "AND state = 'sending'", &s))
 				break;
-			store_bind_int64(s, 1, outbox_now_ms());
+			store_bind_int64(s, 1, time_now_ms());
 			store_bind_int64(s, 2, q[i]->m.id);
 			store_bind_str(s, 3, claimer);
 			store_run(s);
@@ -365,7 +357,7 @@ static int pending(struct store *st, int kind, bool *left, int64_t *wait_ms)
 	store_bind_str(s, 1, outbox_channel_name(kind));
 	rc = store_step(s);
 	*left = rc == STORE_ROW && !store_col_null(s, 0);
-	*wait_ms = *left ? store_col_int64(s, 0) - outbox_now_ms() : 0;
+	*wait_ms = *left ? store_col_int64(s, 0) - time_now_ms() : 0;
 	store_reset(s);
 	return rc < 0 ? rc : HW_OK;
 }
@@ -457,8 +449,8 @@ static void *channel_main(void *arg)
 
 	/* Stopping: what is in flight finishes (up to its time limit) and is
 	 * recorded; what was claimed but not sent is given back. */
-	drain_until = hw_now() + (double)set->timeout_s + 1;
-	while (channel_busy(ch) && hw_now() < drain_until) {
+	drain_until = time_mono() + (double)set->timeout_s + 1;
+	while (channel_busy(ch) && time_mono() < drain_until) {
 		size_t n = 0;
 		if (channel_run(ch, 100, done, slots, &n))
 			break;
@@ -497,7 +489,7 @@ static void escalate_once(struct outbox_runner *r, struct store *st)
 	struct strbuf err = STRBUF_INIT;
 	struct outbox_escalated done;
 
-	if (outbox_escalate(st, &r->set, outbox_now_ms(), &done, &err))
+	if (outbox_escalate(st, &r->set, time_now_ms(), &done, &err))
 		fprintf(stderr, "homeward dispatch: escalation: %s\n", err.buf);
 	else if (done.messages || done.call_list)
 		fprintf(stderr, "homeward dispatch: escalation: %" PRId64 " persons on "
@@ -684,29 +676,27 @@ const struct outbox_settings *outbox_server_settings(const struct outbox_server 
 int cmd_dispatch(int argc, char **argv)
 {
 	const char *dbflag = NULL;
-	const char *vals[OUTBOX_SETTINGS_MAX];
 	bool once = false;
-	struct opt opts[OUTBOX_SETTINGS_MAX + 3];
+	const struct opt opts[] = {
+		{ "db", OPT_STRING, &dbflag },
+		{ "once", OPT_FLAG, &once },
+		{ NULL, 0, NULL },
+	};
 	struct outbox_settings set;
 	struct outbox_runner *r = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };
-	size_t n;
 	sigset_t sigs;
 	int64_t sent, retried, dead;
 	double t0;
 	bool any = false;
 	int rc;
 
-	n = outbox_settings_opts(opts, vals);
-	opts[n++] = (struct opt){ "db", OPT_STRING, &dbflag };
-	opts[n++] = (struct opt){ "once", OPT_FLAG, &once };
-	opts[n] = (struct opt){ NULL, 0, NULL };
-	outbox_settings_init(&set);
+	/* Every setting of the outbox is a flag here (settings.h). */
 	if ((rc = opt_parse_only(opts, argc, argv)))
-		goto out_quiet;
-	if ((rc = outbox_settings_apply(&set, vals, &err)) ||
-	    (rc = outbox_settings_check(&set, &err)))
+		return rc;
+	outbox_settings_init(&set);
+	if ((rc = outbox_settings_check(&set, &err)))
 		goto out;
 	for (int k = 0; k < OUTBOX_NCHANNELS; k++)
 		any |= outbox_channel_configured(&set, k);
@@ -727,7 +717,7 @@ int cmd_dispatch(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	t0 = hw_now();
+	t0 = time_mono();
 	if ((rc = outbox_runner_start(cli_db_path(dbflag), NULL, &set, once, &r, &err))) {
 		outbox_runner_stop(r);
 		goto out;
@@ -756,7 +746,7 @@ int cmd_dispatch(int argc, char **argv)
 	}
 	outbox_runner_totals(r, &sent, &retried, &dead);
 	outbox_runner_stop(r);
-	t0 = hw_now() - t0;
+	t0 = time_mono() - t0;
 	printf("dispatched %" PRId64 " messages in %.3f s (%.0f/s); %" PRId64
 	       " retries, %" PRId64 " dead\n", sent, t0, sent / (t0 > 0 ? t0 : 1e-9),
 	       retried, dead);

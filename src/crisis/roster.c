@@ -7,6 +7,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/roster.h"
+#include "core/time.h"
 
 #include <string.h>
 #include <time.h>
@@ -61,15 +62,6 @@ bool roster_source_valid(const char *source)
 	return false;
 }
 
-static void now_text(char buf[21])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int roster_set_status(struct store *st, int64_t incident, int64_t person,
 		      const char *status, const char *source, const char *actor,
 		      const char *detail, const struct roster_answer *answer,
@@ -93,7 +85,7 @@ int roster_set_status(struct store *st, int64_t incident, int64_t person,
 	}
 	if (!answer)
 		answer = &none;
-	now_text(now);
+	time_iso_now(now);
 
 	/* One statement both changes the row and tells whether it exists;
 	 * the WHERE clause holds the "notified only replaces unknown" rule,
@@ -168,7 +160,7 @@ int roster_set_note(struct store *st, int64_t incident, int64_t person,
 	char now[21];
 	int rc;
 
-	now_text(now);
+	time_iso_now(now);
 	if ((rc = store_prepare(st, "UPDATE roster SET note = ?, updated_at = ? "
 				"WHERE incident_id = ? AND person_id = ? RETURNING 1", &s)))
 		return rc;

@@ -611,10 +611,10 @@ int geo_load(struct geo *g, struct store *st, double *load_s, double *build_s,
 	     struct strbuf *err)
 {
 	struct store_stmt *s;
-	struct timespec t0, t1, t2;
+	double t0, t1, t2;
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = time_mono();
 	/* Person arrays sized once, exactly, rather than doubled as they
 	 * grow: they are a good part of the bytes per entry. */
 	if (store_prepare(st, "SELECT coalesce(max(id), 0) FROM person", &s))
@@ -663,16 +663,14 @@ int geo_load(struct geo *g, struct store *st, double *load_s, double *build_s,
 		pthread_rwlock_unlock(&g->lock);
 		goto dberr;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t1 = time_mono();
 	rebuild(g);
 	pthread_rwlock_unlock(&g->lock);
-	clock_gettime(CLOCK_MONOTONIC, &t2);
+	t2 = time_mono();
 	if (load_s)
-		*load_s = (double)(t1.tv_sec - t0.tv_sec) +
-			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		*load_s = t1 - t0;
 	if (build_s)
-		*build_s = (double)(t2.tv_sec - t1.tv_sec) +
-			   (double)(t2.tv_nsec - t1.tv_nsec) / 1e9;
+		*build_s = t2 - t1;
 	return HW_OK;
 dberr:
 	strbuf_addf(err, "cannot load the geo index: %s", store_errmsg(st));

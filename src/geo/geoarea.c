@@ -162,6 +162,14 @@ static void geoarea_rollback(struct geoarea *a, const struct geoarea_mark *m)
 	a->ncountries = m->ncountries;
 }
 
+void geoarea_move(struct geoarea *dst, struct geoarea *src)
+{
+	assert(geoarea_is_empty(dst));
+	geoarea_release(dst);
+	*dst = *src;
+	geoarea_init(src);
+}
+
 void geoarea_release(struct geoarea *a)
 {
 	struct geoarea_mark none = { 0, 0, 0 };
@@ -272,6 +280,35 @@ int geoarea_add_country(struct geoarea *a, const char *code,
 	memcpy(a->countries[a->ncountries], up, 3);
 	a->ncountries++;
 	return HW_OK;
+}
+
+int geoarea_add_countries(struct geoarea *a, const char *list, size_t len,
+			  size_t *added, struct strbuf *err)
+{
+	char *copy = xstrndup(list, len);
+	const char *cursor = copy, *item;
+	char code[8];
+	size_t n = 0, k;
+	int rc = HW_OK;
+
+	while (!rc && str_next_item(&cursor, ", ", &item, &k)) {
+		/* A code is two letters; a longer item is refused whole. */
+		if (k >= sizeof(code)) {
+			strbuf_addstr(err, "country ");
+			strbuf_add_quoted(err, item, k, 40);
+			strbuf_addstr(err, ": give an ISO 3166-1 alpha-2 code, such as FR");
+			rc = HW_EINPUT;
+			break;
+		}
+		memcpy(code, item, k);
+		code[k] = '\0';
+		rc = geoarea_add_country(a, code, err);
+		n++;
+	}
+	free(copy);
+	if (added)
+		*added = n;
+	return rc;
 }
 
 /* Append the quoted option for a --circle message. */
@@ -1197,10 +1234,21 @@ static int cap_root(struct cap *c, const xmlNode *root)
 int geoarea_parse_cap(struct geoarea *a, const char *xml, size_t len,
 		      struct strbuf *err)
 {
+	xmlDoc *doc = xmldoc_read(xml, len, "the alert", err);
+	int rc;
+
+	if (!doc)
+		return HW_EINPUT;
+	rc = geoarea_read_cap(a, xmlDocGetRootElement(doc), err);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int geoarea_read_cap(struct geoarea *a, const xmlNode *root, struct strbuf *err)
+{
 	struct geoarea_mark mark = geoarea_mark(a);
 	struct cap c;
-	xmlDoc *doc;
-	const xmlNode *root, *info, *area;
+	const xmlNode *info, *area;
 	size_t ii = 0, ai;
 	int rc = HW_EINPUT;
 
@@ -1211,10 +1259,6 @@ int geoarea_parse_cap(struct geoarea *a, const char *xml, size_t len,
 	strbuf_init(&c.where, 0);
 	strbuf_init(&c.geocode, 0);
 
-	doc = xmldoc_read(xml, len, "the alert", err);
-	if (!doc)
-		goto out;
-	root = xmlDocGetRootElement(doc);
 	if ((rc = cap_root(&c, root)))
 		goto out;
 	for (info = root->children; info && !rc; info = info->next) {
@@ -1239,7 +1283,6 @@ int geoarea_parse_cap(struct geoarea *a, const char *xml, size_t len,
 out:
 	if (rc)
 		geoarea_rollback(a, &mark);
-	xmlFreeDoc(doc);
 	strbuf_release(&c.where);
 	strbuf_release(&c.geocode);
 	free(c.lonlat);

@@ -55,6 +55,9 @@ struct geoarea {
  * and leaves it empty and reusable. */
 void geoarea_init(struct geoarea *a);
 void geoarea_release(struct geoarea *a);
+/* Hand the shapes of `src` over to `dst`, which must be empty (freshly
+ * initialised); `src` is left empty. */
+void geoarea_move(struct geoarea *dst, struct geoarea *src);
 /* True when the area has no shape at all. */
 int geoarea_is_empty(const struct geoarea *a);
 
@@ -70,6 +73,11 @@ int geoarea_add_circle(struct geoarea *a, double lat, double lon, double km,
 		       struct strbuf *err);
 int geoarea_add_country(struct geoarea *a, const char *code,
 			struct strbuf *err);
+/* Each country of a list "NP,BT" or "NP BT" (`len` bytes of `list`),
+ * checked as geoarea_add_country() does; *added (may be NULL) counts the
+ * codes given. An empty list adds nothing and is not an error. */
+int geoarea_add_countries(struct geoarea *a, const char *list, size_t len,
+			  size_t *added, struct strbuf *err);
 
 /*
  * Parse "LAT,LON,KM" (the command line's --circle) and add it. Spaces are
@@ -128,5 +136,10 @@ int geoarea_parse_geojson(struct geoarea *a, const char *text, size_t len,
  */
 int geoarea_parse_cap(struct geoarea *a, const char *xml, size_t len,
 		      struct strbuf *err);
+/* The same for an alert already parsed by libxml2 (`root`, its <alert>):
+ * interop/cap.c reads a message once for its fields and its areas. */
+struct _xmlNode;
+int geoarea_read_cap(struct geoarea *a, const struct _xmlNode *root,
+		     struct strbuf *err);
 
 #endif

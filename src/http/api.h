@@ -255,10 +255,5 @@ int api_audit(struct api_req *r, const char *action, const char *object,
 
 /* ---- Helpers for handlers ---- */
 
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf[21]. */
-void api_now(char buf[21]);
-
-/* Add `v` to `obj` under `key` as a JSON string, or null when v is NULL. */
-void api_set_str(json_t *obj, const char *key, const char *v);
 
 #endif

@@ -11,6 +11,8 @@
  */
 #include "core/homeward.h"
 #include "http/http.h"
+#include "store/record.h"
+#include "core/time.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -354,20 +356,6 @@ int api_audit(struct api_req *r, const char *action, const char *object,
 				    detail, addr, &r->err);
 	return audit_append_tx(r->db->st, r->who.actor, action, object, detail,
 			       addr, &r->err);
-}
-
-void api_now(char buf[21])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-void api_set_str(json_t *obj, const char *key, const char *v)
-{
-	json_object_set_new(obj, key, v ? json_string(v) : json_null());
 }
 
 /* ---- The request ---- */
@@ -756,7 +744,7 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	if (!c) {
 		const char *cl;
 		c = xcalloc(1, sizeof(*c));
-		c->start = hw_now();
+		c->start = time_mono();
 		c->route_index = (size_t)-1;
 		c->host = host;
 		c->req.srv = host->app;
@@ -821,11 +809,11 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	if (!c)
 		return;
 	metrics_observe(host->metrics, c->route_index,
-			c->req.status ? c->req.status : 500, hw_now() - c->start);
+			c->req.status ? c->req.status : 500, time_mono() - c->start);
 	if (!host->quiet)
 		fprintf(stderr, "%s %s %s %d %.1fms\n", c->req.address,
 			c->req.method, c->req.path, c->req.status,
-			(hw_now() - c->start) * 1e3);
+			(time_mono() - c->start) * 1e3);
 	req_free(c);
 	*req_cls = NULL;
 }

@@ -6,6 +6,7 @@
  */
 #include "core/homeward.h"
 #include "http/server.h"
+#include "core/time.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "http/api.h"
 #include "crisis/checkin.h"
 #include "core/cli.h"
+#include "core/settings.h"
 #include "store/db.h"
 #include "geo/geo.h"
 #include "http/http.h"
@@ -168,12 +170,14 @@ int server_start(struct server *srv, const struct server_config *cfg,
 	memset(srv, 0, sizeof(*srv));
 	pthread_mutex_init(&srv->dbs_lock, NULL);
 	srv->cfg = *cfg;
+	/* What a caller leaves at 0 comes from the settings (their defaults,
+	 * unless the process was configured otherwise). */
 	if (!srv->cfg.listen)
-		srv->cfg.listen = "127.0.0.1:8080";
+		srv->cfg.listen = setting_str(SET_LISTEN);
 	if (!srv->cfg.max_body)
-		srv->cfg.max_body = 1 << 20;
+		srv->cfg.max_body = (size_t)setting_int(SET_MAX_BODY);
 	if (!srv->cfg.session_minutes)
-		srv->cfg.session_minutes = 480;
+		srv->cfg.session_minutes = (unsigned)setting_int(SET_SESSION_MINUTES);
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!srv->cfg.threads)
 		srv->cfg.threads = cores > 0 ? (unsigned)cores : 2;
@@ -212,7 +216,7 @@ int server_start(struct server *srv, const struct server_config *cfg,
 	};
 	srv->throttle = throttle_new(THROTTLE_PER_LOGIN, THROTTLE_PER_ADDRESS,
 				     THROTTLE_WINDOW_S);
-	srv->started = hw_now();
+	srv->started = time_mono();
 	if ((rc = checkin_start(&srv->checkin, srv->cfg.db_path, srv->cfg.key_path,
 				srv->cfg.checkin_sync, err)))
 		goto fail;
@@ -285,20 +289,10 @@ void server_stop(struct server *srv)
 
 int cmd_serve(int argc, char **argv)
 {
-	const char *dbflag = NULL, *keyflag = NULL, *listen = NULL;
-	const char *cert = NULL, *key = NULL;
-	int64_t threads = 0, max_body = 0, minutes = 0;
-	bool quiet = false;
+	const char *dbflag = NULL, *keyflag = NULL;
 	const struct opt opts[] = {
 		{ "db", OPT_STRING, &dbflag },
 		{ "key", OPT_STRING, &keyflag },
-		{ "listen", OPT_STRING, &listen },
-		{ "tls-cert", OPT_STRING, &cert },
-		{ "tls-key", OPT_STRING, &key },
-		{ "threads", OPT_INT, &threads },
-		{ "max-body", OPT_INT, &max_body },
-		{ "session-minutes", OPT_INT, &minutes },
-		{ "quiet", OPT_FLAG, &quiet },
 		{ NULL, 0, NULL },
 	};
 	struct server_config cfg = { 0 };
@@ -307,35 +301,21 @@ int cmd_serve(int argc, char **argv)
 	sigset_t set;
 	int rc, sig;
 
+	/* Everything else is a setting (settings.h): flags, file, environment. */
 	if ((rc = opt_parse_only(opts, argc, argv)))
 		return rc;
-	if (threads < 0 || threads > 256 || max_body < 0 || max_body > (1 << 30) ||
-	    minutes < 0 || minutes > 60 * 24 * 30) {
-		cli_error(argv[0], "--threads is 1 to 256, --max-body up to 1 GiB, "
-			  "--session-minutes up to 30 days");
-		return HW_EINPUT;
-	}
 	cfg.db_path = cli_db_path(dbflag);
 	cfg.key_path = keyflag;
-	cfg.listen = listen;
-	cfg.tls_cert = cert;
-	cfg.tls_key = key;
-	cfg.threads = (unsigned)threads;
-	cfg.max_body = (size_t)max_body;
-	cfg.session_minutes = (unsigned)minutes;
-	cfg.quiet = quiet;
-	{
-		const char *mode = getenv("HOMEWARD_CHECKIN_SYNC");
-
-		if (mode && !strcmp(mode, "normal"))
-			cfg.checkin_sync = STORE_SYNC_NORMAL;
-		else if (!mode || !*mode || !strcmp(mode, "full"))
-			cfg.checkin_sync = STORE_SYNC_FULL;
-		else {
-			cli_error(argv[0], "HOMEWARD_CHECKIN_SYNC: '%s' is not 'full' or 'normal'", mode);
-			return HW_EINPUT;
-		}
-	}
+	cfg.listen = setting_str(SET_LISTEN);
+	cfg.tls_cert = setting_str(SET_TLS_CERT);
+	cfg.tls_key = setting_str(SET_TLS_KEY);
+	cfg.threads = (unsigned)setting_int(SET_THREADS);
+	cfg.max_body = (size_t)setting_int(SET_MAX_BODY);
+	cfg.session_minutes = (unsigned)setting_int(SET_SESSION_MINUTES);
+	cfg.quiet = setting_bool(SET_QUIET);
+	cfg.checkin_sync = !strcmp(setting_str(SET_CHECKIN_SYNC), "normal")
+			   ? STORE_SYNC_NORMAL : STORE_SYNC_FULL;
+	cfg.sms_secret = setting_str(SET_SMS_SECRET);
 
 	/* The worker threads inherit this mask, so the signals come here. */
 	sigemptyset(&set);
@@ -351,7 +331,7 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	}
 	printf("homeward serve: listening on %s://%.*s:%u/ (%zu locations indexed, "
-	       "%u threads)\n", cert ? "https" : "http",
+	       "%u threads)\n", cfg.tls_cert ? "https" : "http",
 	       (int)(strrchr(srv.cfg.listen, ':') - srv.cfg.listen), srv.cfg.listen,
 	       srv.port, geo_points(srv.geo), srv.cfg.threads);
 	fflush(stdout);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "core/time.h"
 #include "store/store.h"
 
 struct geo;
@@ -34,6 +35,7 @@ struct server_config {
 	unsigned session_minutes;  /* a session's lifetime; 0: 480 */
 	bool quiet;                /* no request log */
 	enum store_sync checkin_sync; /* how durable a check-in's commit is */
+	const char *sms_secret;    /* inbound SMS must carry it; NULL: refused */
 };
 
 struct server {
@@ -44,7 +46,7 @@ struct server {
 	struct throttle *throttle;
 	void *daemon;              /* struct MHD_Daemon */
 	unsigned port;             /* the port actually bound */
-	double started;            /* hw_now() at start */
+	double started;            /* time_mono() at start */
 
 	pthread_mutex_t dbs_lock;  /* guards the list of worker connections */
 	struct db **dbs;

@@ -643,9 +643,10 @@ int cap_parse(struct cap_message *m, const char *xml, size_t len,
 	}
 	if (rc)
 		goto out;
-	/* The shapes, read by the one CAP area reader there is. A message
+	/* The shapes, read by the one CAP area reader there is, from the
+	 * document already parsed. A message
 	 * that gives none is fine here; one that gives a bad one is not. */
-	if (geoarea_parse_cap(&m->area, xml, len, &area_err)) {
+	if (geoarea_read_cap(&m->area, root, &area_err)) {
 		if (has_shapes(&rd, root)) {
 			strbuf_addbuf(err, &area_err);
 			rc = HW_EINPUT;

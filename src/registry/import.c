@@ -10,6 +10,7 @@
  */
 #include "core/homeward.h"
 #include "auth/audit.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "core/csv.h"
 #include "store/db.h"
@@ -669,15 +670,6 @@ static void importer_release(struct importer *im)
 	free(im->reasons_path);
 }
 
-static void utc_now(char *buf, size_t size)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /*
  * Open a reader on `fd` from its start and read the header into `h`; the
  * raw header goes to im->header_raw. HW_EINPUT / HW_EIO with `err` set.
@@ -883,7 +875,7 @@ int import_registrants(struct db *db, const struct import_options *o,
 	strmap_init(&im.cross);
 	strbuf_init(&im.msg, 0);
 	strbuf_init(&im.header_raw, 0);
-	utc_now(im.now, sizeof(im.now));
+	time_iso_now(im.now);
 
 	fd = open(o->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb)) {
@@ -1018,7 +1010,7 @@ int cmd_import(int argc, char **argv)
 	o.report = stderr;
 	o.max_report = 100;
 	o.progress = true;
-	t0 = hw_now();
+	t0 = time_mono();
 	rc = import_registrants(&db, &o, &res, &err);
 	if (rc) {
 		cli_error(argv[0], "%s", err.buf);
@@ -1026,7 +1018,7 @@ int cmd_import(int argc, char **argv)
 	}
 	printf("imported %" PRIu64 " of %" PRIu64 " rows from %s in %.1f s: "
 	       "%" PRIu64 " new persons, %" PRIu64 " updated",
-	       res.written, res.rows, o.path, hw_now() - t0, res.persons_new,
+	       res.written, res.rows, o.path, time_mono() - t0, res.persons_new,
 	       res.persons_updated);
 	if (res.joined)
 		printf("; %" PRId64 " joined the roster of open incidents",

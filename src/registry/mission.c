@@ -4,9 +4,11 @@
  */
 #include "core/homeward.h"
 #include "auth/audit.h"
+#include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
 #include "registry/mission.h"
+#include "geo/geoarea.h"
 #include "geo/refgeo.h"
 #include "store/store.h"
 
@@ -77,15 +79,6 @@ static int parse_countries(const char *list, struct strbuf *out,
 	return n;
 }
 
-static void utc_now(char now[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(now, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int check_name(const char *name, struct strbuf *err)
 {
 	if (!name || !*name || strlen(name) > 200) {
@@ -151,7 +144,7 @@ int mission_insert(struct store *st, const struct mission_new *m, int64_t *id,
 		rc = n;
 		goto out;
 	}
-	utc_now(now);
+	time_iso_now(now);
 
 	rc = store_prepare(st, "INSERT INTO mission(code, name, kind, country, city, "
 			   "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &s);
@@ -361,4 +354,36 @@ int cmd_mission(int argc, char **argv)
 {
 	return cli_dispatch("mission", subcommands, ARRAY_SIZE(subcommands),
 			    argc, argv);
+}
+
+int mission_add_area(struct store *st, const char *code, struct geoarea *a,
+		     struct strbuf *err)
+{
+	struct store_stmt *s;
+	int rc, n = 0;
+
+	if (store_prepare(st, "SELECT mc.country FROM mission m JOIN mission_country "
+			  "mc ON mc.mission_id = m.id WHERE m.code = ? ORDER BY mc.country",
+			  &s))
+		goto dberr;
+	store_bind_str(s, 1, code);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if ((rc = geoarea_add_country(a, store_col_text(s, 0, NULL), err)))
+			break;
+		n++;
+	}
+	store_reset(s);
+	if (rc == HW_EINPUT || rc == HW_EINTERNAL)
+		return rc;
+	if (rc < 0)
+		goto dberr;
+	if (!n) {
+		strbuf_addf(err, "mission '%.40s' does not exist or has no countries",
+			    code);
+		return HW_EINPUT;
+	}
+	return HW_OK;
+dberr:
+	strbuf_addf(err, "cannot read missions: %s", store_errmsg(st));
+	return HW_EDB;
 }

@@ -51,6 +51,16 @@ int mission_update(struct store *st, const struct mission_new *m,
 		   struct strbuf *err);
 
 /* The `homeward mission` command (add, list). */
+/*
+ * Add the countries of mission `code`'s jurisdiction to `a` (an area of
+ * queries and incidents given as --mission CODE or mission=CODE).
+ * HW_EINPUT with "mission 'CODE' does not exist or has no countries";
+ * HW_EDB with a message.
+ */
+struct geoarea;
+int mission_add_area(struct store *st, const char *code, struct geoarea *a,
+		     struct strbuf *err);
+
 int cmd_mission(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 #include "geo/geoarea.h"
 #include "geo/geopoly.h"
 #include "geo/refgeo.h"
+#include "registry/mission.h"
 #include "registry/query.h"
 #include "registry/registrant.h"
 #include "store/store.h"
@@ -19,53 +20,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Add "CC" or "CC,CC,..." to the area. */
-static int add_countries(struct geoarea *a, const char *list, struct strbuf *err)
-{
-	char *copy = xstrdup(list), *save = NULL, *tok;
-	int rc = HW_OK;
-
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc;
-	     tok = strtok_r(NULL, ", ", &save))
-		rc = geoarea_add_country(a, tok, err);
-	free(copy);
-	return rc;
-}
-
-/* The countries of a mission's jurisdiction. */
-static int add_mission(struct geoarea *a, struct store *st, const char *code,
-		       struct strbuf *err)
-{
-	struct store_stmt *s;
-	int rc, n = 0;
-
-	if (store_prepare(st, "SELECT mc.country FROM mission m JOIN mission_country "
-			  "mc ON mc.mission_id = m.id WHERE m.code = ?", &s)) {
-		strbuf_addf(err, "cannot read missions: %s", store_errmsg(st));
-		return HW_EDB;
-	}
-	store_bind_str(s, 1, code);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		rc = geoarea_add_country(a, store_col_text(s, 0, NULL), err);
-		if (rc)
-			break;
-		n++;
-	}
-	store_reset(s);
-	if (rc < 0 && rc != HW_EINPUT) {
-		strbuf_addf(err, "cannot read missions: %s", store_errmsg(st));
-		return HW_EDB;
-	}
-	if (rc == HW_EINPUT)
-		return rc;
-	if (!n) {
-		strbuf_addf(err, "mission '%s' does not exist (see 'homeward "
-			    "mission list')", code);
-		return HW_EINPUT;
-	}
-	return HW_OK;
-}
 
 static int print_ids(struct store *st, struct geo_result *r, struct strbuf *err)
 {
@@ -296,7 +250,7 @@ static int run_query(int argc, char **argv, bool brute)
 
 	if (circle && geoarea_parse_circle_arg(&area, circle, &err))
 		goto area_error;
-	if (country && add_countries(&area, country, &err))
+	if (country && geoarea_add_countries(&area, country, strlen(country), NULL, &err))
 		goto area_error;
 	if (polygon) {
 		strbuf_reset(&text);
@@ -321,7 +275,7 @@ static int run_query(int argc, char **argv, bool brute)
 		cli_error(argv[0], "%s", err.buf);
 		goto out;
 	}
-	if (mission && (rc = add_mission(&area, db.st, mission, &err)))
+	if (mission && (rc = mission_add_area(db.st, mission, &area, &err)))
 		goto area_error;
 	if (geoarea_is_empty(&area)) {
 		cli_error(argv[0], "no area: give --circle, --polygon, --cap, "

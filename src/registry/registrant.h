@@ -2,7 +2,7 @@
  * registrant.h: one row of the canonical registrant CSV, validated and
  * normalised.
  *
- * The canonical columns (DESIGN.md) are, in order:
+ * The canonical columns (docs/registrant-csv.md) are, in order:
  *   external_id, family_name, given_name, native_name, sex, date_of_birth,
  *   nationality, passport_no, phone, email, language, country, city, lat,
  *   lon, arrival, departure, purpose, organisation, party_id, needs

@@ -8,6 +8,7 @@
  */
 #include "core/homeward.h"
 #include "store/keyring.h"
+#include "core/settings.h"
 #include "store/store.h"
 
 #include <fcntl.h>
@@ -34,12 +35,13 @@ struct keyring {
 
 void keyring_path(struct strbuf *out, const char *flag, const char *db_path)
 {
-	const char *env = getenv("HOMEWARD_KEY");
+	/* A command's --key wins over the setting's file and environment
+	 * values, as any flag does; it is not stored, because one process may
+	 * open several databases (the benchmarks, the tests). */
+	const char *v = flag && *flag ? flag : setting_str(SET_KEY);
 
-	if (flag && *flag)
-		strbuf_addstr(out, flag);
-	else if (env && *env)
-		strbuf_addstr(out, env);
+	if (v)
+		strbuf_addstr(out, v);
 	else
 		strbuf_addf(out, "%s.key", db_path);
 }

@@ -22,8 +22,9 @@ struct store;
 struct keyring; /* opaque */
 
 /*
- * The key file for a database: `flag` if given, else $HOMEWARD_KEY, else the
- * database path with ".key" appended. The result is appended to `out`.
+ * The key file for a database: `flag` if given, else the setting `key`
+ * (settings file or $HOMEWARD_KEY), else the database path with ".key"
+ * appended. The result is appended to `out`.
  */
 void keyring_path(struct strbuf *out, const char *flag, const char *db_path);
 

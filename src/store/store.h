@@ -5,7 +5,8 @@
  * PostgreSQL share: `?` placeholders, INSERT ... ON CONFLICT ... DO UPDATE,
  * RETURNING, CURRENT_TIMESTAMP, no backend functions. Each backend is one
  * file in src/store/ that fills a `struct store_backend` (store_int.h);
- * SQLite is the default; a PostgreSQL backend comes later (DESIGN.md C8).
+ * SQLite is the default; a PostgreSQL backend comes later
+ * (docs/architecture.md, "The store").
  *
  * Schema: forward-only numbered migrations, embedded in the binary as
  * migrations/<backend>/NNNN-name.sql. store_open() checks the schema version:
@@ -149,8 +150,6 @@ int store_checkpoint(struct store *st);
 /* The last error message of the connection. Borrowed. */
 const char *store_errmsg(const struct store *st);
 
-#endif
-
 /*
  * Batched inserts: rows collected and written many at a time with one
  * multi-row INSERT, which costs a fraction of one statement per row. Values
@@ -183,3 +182,5 @@ bool store_batch_end_row(struct store_batch *b);
 int store_batch_flush(struct store_batch *b);
 /* Rows waiting to be written. */
 size_t store_batch_pending(const struct store_batch *b);
+
+#endif

@@ -1,6 +1,7 @@
 /* Unit tests for cli.c: the option parser and the database path rule. */
 #include "core/homeward.h"
 #include "core/cli.h"
+#include "core/settings.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -67,16 +68,22 @@ static void test_errors(void **state)
 	assert_int_equal(parse(&p, 2, dash), HW_EINPUT);
 }
 
+/* The environment is read once, at start (settings_init, as main() does). */
 static void test_db_path(void **state)
 {
+	struct strbuf err = STRBUF_INIT;
 	(void)state;
 	unsetenv("HOMEWARD_DB");
+	assert_int_equal(settings_init(&err), HW_OK);
 	assert_string_equal(cli_db_path(NULL), "./homeward.db");
 	assert_string_equal(cli_db_path(""), "./homeward.db");
 	setenv("HOMEWARD_DB", "env.db", 1);
+	assert_int_equal(settings_init(&err), HW_OK);
 	assert_string_equal(cli_db_path(NULL), "env.db");
 	assert_string_equal(cli_db_path("flag.db"), "flag.db");
 	unsetenv("HOMEWARD_DB");
+	assert_int_equal(settings_init(&err), HW_OK);
+	strbuf_release(&err);
 }
 
 int main(void)

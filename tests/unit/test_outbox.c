@@ -1,10 +1,12 @@
 /* Unit tests for outbox.c and channel.c's pure parts: channel lists,
- * settings from defaults, the environment and flags, e-mail header
+ * settings from the settings table (defaults, the environment and
+ * flags), e-mail header
  * encoding, and the outbox's rows on a scratch database: enqueueing
  * (counts, idempotency, exercises), marking notified after a send,
  * receipts, and the escalation ladder. */
 #include "core/homeward.h"
 #include "crisis/outbox.h"
+#include "core/time.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -13,6 +15,7 @@
 
 #include "crisis/channel.h"
 #include "core/cli.h"
+#include "core/settings.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "scratch.h"
@@ -96,14 +99,16 @@ static void test_settings(void **state)
 {
 	struct outbox_settings s, copy;
 	struct strbuf err = STRBUF_INIT;
-	struct opt opts[OUTBOX_SETTINGS_MAX];
-	const char *vals[OUTBOX_SETTINGS_MAX];
-	size_t n;
 	(void)state;
 
 	setenv("HOMEWARD_SMTP_URL", "smtp://127.0.0.1:2525", 1);
 	setenv("HOMEWARD_SMS_RATE", "12.5", 1);
 	setenv("HOMEWARD_ATTEMPTS", "not-a-number", 1);
+	/* A bad environment value is refused by name; its setting keeps the
+	 * default. */
+	assert_int_equal(settings_init(&err), HW_EINPUT);
+	assert_non_null(strstr(err.buf, "HOMEWARD_ATTEMPTS: 'not-a-number' is not a whole number"));
+	strbuf_reset(&err);
 	outbox_settings_init(&s);
 	unsetenv("HOMEWARD_SMTP_URL");
 	unsetenv("HOMEWARD_SMS_RATE");
@@ -117,23 +122,24 @@ static void test_settings(void **state)
 	assert_true(outbox_channel_configured(&s, OUTBOX_EMAIL));
 	assert_false(outbox_channel_configured(&s, OUTBOX_SMS));
 	assert_int_equal(outbox_settings_check(&s, &err), HW_OK);
+	outbox_settings_release(&s);
 
-	/* Flags: every setting is one. */
-	n = outbox_settings_opts(opts, vals);
-	assert_true(n >= 20);
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(opts[i].name, "attempts"))
-			vals[i] = "3";
-		if (!strcmp(opts[i].name, "sms-url"))
-			vals[i] = "https://gw.example/send";
+	/* Flags: every setting of the outbox is one of dispatch's. */
+	{
+		char *argv[] = { (char *)"dispatch", (char *)"--attempts", (char *)"3",
+				 (char *)"--sms-url=https://gw.example/send", NULL };
+		char *bad[] = { (char *)"dispatch", (char *)"--lease", (char *)"1", NULL };
+		const struct opt none[] = { { NULL, 0, NULL } };
+
+		assert_int_equal(opt_parse_only(none, 4, argv), HW_OK);
+		outbox_settings_init(&s);
+		assert_int_equal(s.max_attempts, 3);
+		assert_string_equal(s.sms_url, "https://gw.example/send");
+		assert_int_equal(opt_parse_only(none, 3, bad), HW_EINPUT);
+		assert_int_equal(settings_set(SET_LEASE, "1", SOURCE_FLAG, "--lease", &err),
+				 HW_EINPUT);
+		assert_non_null(strstr(err.buf, "'1' is not a whole number from 2"));
 	}
-	assert_int_equal(outbox_settings_apply(&s, vals, &err), HW_OK);
-	assert_int_equal(s.max_attempts, 3);
-	assert_string_equal(s.sms_url, "https://gw.example/send");
-	for (size_t i = 0; i < n; i++)
-		vals[i] = !strcmp(opts[i].name, "lease") ? "1" : NULL;
-	assert_int_equal(outbox_settings_apply(&s, vals, &err), HW_EINPUT);
-	assert_non_null(strstr(err.buf, "--lease: '1' is not a whole number from 2"));
 
 	outbox_settings_copy(&copy, &s);
 	assert_string_equal(copy.sms_url, s.sms_url);
@@ -161,6 +167,10 @@ static void test_settings(void **state)
 		outbox_settings_release(&t);
 	}
 	outbox_settings_release(&s);
+	/* The flags above are the process's: back to the defaults for the
+	 * tests that follow. */
+	strbuf_reset(&err);
+	assert_int_equal(settings_init(&err), HW_OK);
 	strbuf_release(&err);
 }
 
@@ -263,7 +273,7 @@ static void test_sent_receipt_escalate(void **state)
 	struct outbox_settings set;
 	struct outbox_escalated e;
 	struct strbuf err = STRBUF_INIT;
-	int64_t id = 0, now = outbox_now_ms();
+	int64_t id = 0, now = time_now_ms();
 	(void)state;
 	outbox_settings_init(&set);
 	set.escalate_after_s = 60;

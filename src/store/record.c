@@ -1,0 +1,133 @@
+/*
+ * record.c: rows as JSON and parameter lists (record.h).
+ */
+#include "core/homeward.h"
+#include "store/record.h"
+
+#include "core/time.h"
+#include "store/store.h"
+
+void record_set_text(json_t *obj, const char *key, const char *v)
+{
+	json_object_set_new(obj, key, v ? json_string(v) : json_null());
+}
+
+json_t *record_value(struct store_stmt *s, int col, enum rec_type type)
+{
+	const char *t;
+	char when[TIME_ISO_MS_SIZE];
+
+	if (store_col_null(s, col))
+		return type == REC_BOOL ? json_false() : type == REC_LIST ? json_array()
+		       : json_null();
+	switch (type) {
+	case REC_INT:
+		return json_integer(store_col_int64(s, col));
+	case REC_REAL:
+		return json_real(store_col_double(s, col));
+	case REC_BOOL:
+		return json_boolean(store_col_int64(s, col) != 0);
+	case REC_LIST: {
+		json_t *a = json_array();
+
+		t = store_col_text(s, col, NULL);
+		while (t && *t) {
+			size_t n = strcspn(t, ";");
+			if (n)
+				json_array_append_new(a, json_stringn(t, n));
+			t += n + (t[n] == ';');
+		}
+		return a;
+	}
+	case REC_TIME_MS:
+		time_iso_ms(store_col_int64(s, col), when);
+		return json_string(when);
+	case REC_TEXT:
+	case REC_SKIP:
+		break;
+	}
+	t = store_col_text(s, col, NULL);
+	return t ? json_string(t) : json_null();
+}
+
+int record_add(json_t *obj, struct store_stmt *s, int first,
+	       const struct rec_field *fields)
+{
+	int col = first;
+
+	for (const struct rec_field *f = fields; f->name; f++, col++)
+		if (f->type != REC_SKIP)
+			json_object_set_new(obj, f->name, record_value(s, col, f->type));
+	return col;
+}
+
+json_t *record_json(struct store_stmt *s, const struct rec_field *fields)
+{
+	json_t *o = json_object();
+
+	record_add(o, s, 0, fields);
+	return o;
+}
+
+int record_rows(struct store *st, struct store_stmt *s,
+		const struct rec_field *fields, json_t *arr, const char *what,
+		struct strbuf *err)
+{
+	int rc;
+
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_array_append_new(arr, record_json(s, fields));
+	store_reset(s);
+	if (rc < 0) {
+		strbuf_addf(err, "cannot read %s: %s", what, store_errmsg(st));
+		return HW_EDB;
+	}
+	return HW_OK;
+}
+
+static void bind_va(struct store_stmt *s, const char *types, va_list ap)
+{
+	for (int i = 1; *types; types++, i++) {
+		switch (*types) {
+		case 'i':
+			store_bind_int64(s, i, va_arg(ap, int64_t));
+			break;
+		case 's':
+			store_bind_str(s, i, va_arg(ap, const char *));
+			break;
+		case 'd':
+			store_bind_double(s, i, va_arg(ap, double));
+			break;
+		case 'n':
+			store_bind_null(s, i);
+			break;
+		default:
+			abort();
+		}
+	}
+}
+
+void store_bind_list(struct store_stmt *s, const char *types, ...)
+{
+	va_list ap;
+
+	va_start(ap, types);
+	bind_va(s, types, ap);
+	va_end(ap);
+}
+
+int store_prepare_args(struct store *st, struct store_stmt **out,
+		       const char *sql, const char *what, struct strbuf *err,
+		       const char *types, ...)
+{
+	va_list ap;
+
+	if (store_prepare(st, sql, out)) {
+		strbuf_addf(err, "cannot read %s: %s", what, store_errmsg(st));
+		return HW_EDB;
+	}
+	va_start(ap, types);
+	bind_va(*out, types, ap);
+	va_end(ap);
+	return HW_OK;
+}

@@ -1,0 +1,83 @@
+/*
+ * record.h: rows of the store as JSON, from a table of fields.
+ *
+ * Every JSON answer of the API and every `--json` output of the CLI that
+ * shows rows names its fields once, in a table of {name, type} in the
+ * order of the SELECT's columns, and leaves the conversion here: text as a
+ * JSON string (NULL as null), integers, reals, 0/1 as false/true,
+ * ';'-separated lists as arrays, millisecond times as ISO 8601. So a
+ * field is shown the same wherever it appears, and no module writes a
+ * row out by hand.
+ *
+ * The same file binds a statement's parameters from a list of types, the
+ * other half of moving rows in and out without writing one call per
+ * value.
+ */
+#ifndef HW_RECORD_H
+#define HW_RECORD_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct store;
+struct store_stmt;
+struct strbuf;
+
+enum rec_type {
+	REC_TEXT,     /* a string; NULL is null */
+	REC_INT,      /* an integer; NULL is null */
+	REC_REAL,     /* a number; NULL is null */
+	REC_BOOL,     /* 0/1 as false/true; NULL is false */
+	REC_LIST,     /* "a;b" as ["a","b"]; NULL or "" is [] */
+	REC_TIME_MS,  /* milliseconds since the epoch as "...T...Z" to the ms */
+	REC_SKIP,     /* a column the JSON does not show */
+};
+
+struct rec_field {
+	const char *name;     /* the JSON member; NULL ends the table */
+	enum rec_type type;
+};
+
+/* Column `col` of the current row as JSON of `type` (a new reference). */
+json_t *record_value(struct store_stmt *s, int col, enum rec_type type);
+
+/* Add the current row's columns, from `first` on, one per field of the
+ * NULL-name-terminated `fields`, to `obj`. Returns the column after the
+ * last one read. */
+int record_add(json_t *obj, struct store_stmt *s, int first,
+	       const struct rec_field *fields);
+
+/* The current row, from column 0, as a new object. */
+json_t *record_json(struct store_stmt *s, const struct rec_field *fields);
+
+/*
+ * Step `s` (prepared and bound) to its end and append every row, as
+ * record_json() makes it, to the array `arr`; resets `s`. HW_OK, or HW_EDB
+ * with "cannot read WHAT: REASON" in `err`.
+ */
+int record_rows(struct store *st, struct store_stmt *s,
+		const struct rec_field *fields, json_t *arr, const char *what,
+		struct strbuf *err);
+
+/* Set `key` of `obj` to the string `v`, or null when v is NULL. */
+void record_set_text(json_t *obj, const char *key, const char *v);
+
+/*
+ * Bind parameters 1, 2... of `s` from the arguments, one per character of
+ * `types`: 'i' an int64_t, 's' a const char * (NULL or "" binds NULL, as
+ * store_bind_str), 'd' a double, 'n' nothing (binds NULL, takes no
+ * argument). An unknown type character is a broken invariant (abort).
+ */
+void store_bind_list(struct store_stmt *s, const char *types, ...);
+
+/*
+ * store_prepare() then store_bind_list(): the statement for `sql`, its
+ * parameters bound. HW_OK, or HW_EDB with "cannot read WHAT: REASON" in
+ * `err` (`what` names what the statement is for: "the missions").
+ */
+int store_prepare_args(struct store *st, struct store_stmt **out,
+		       const char *sql, const char *what, struct strbuf *err,
+		       const char *types, ...);
+
+#endif
