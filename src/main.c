@@ -44,15 +44,7 @@ static const struct command commands[] = {
 	  "by real population, households sharing a place and a party_id,\n"
 	  "organisations with workforces at one site, names in the native script\n"
 	  "and in Latin script, E.164 phones, trips around today, special needs\n"
-	  "at realistic rates. The same seed and date give the same file.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --people N        how many people (required)\n"
-	  "  --seed S          random seed (default 1)\n"
-	  "  --nationality CC  ISO 3166-1 alpha-2 code (default CN; tables for CN,\n"
-	  "                    IN, PH, US, a generic one for the rest)\n"
-	  "  --today DATE      the date trips are placed around (default today, UTC)\n"
-	  "  --out FILE        where to write; '-' for standard output (required)\n", false },
+	  "at realistic rates. The same seed and date give the same file.\n", false },
 	{ "import", cmd_import,
 	  "import registrants FILE.csv [--db PATH] [--key FILE] [--skip-invalid]",
 	  "validate and load registrants from CSV",
@@ -65,30 +57,18 @@ static const struct command commands[] = {
 	  "reason, nothing is written and the exit status is 2.\n"
 	  "\n"
 	  "A person already in the database (same external_id) is updated, and\n"
-	  "its presences are replaced by the rows of the file.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --skip-invalid   write the valid rows; put the invalid ones, as they\n"
-	  "                   were, in FILE.rejects.csv and the reasons in\n"
-	  "                   FILE.rejects.txt\n", false },
+	  "its presences are replaced by the rows of the file.\n", false },
 	{ "export", cmd_export,
 	  "export registrants [--db PATH] [--key FILE] [--country CC] [--format csv|geojson]",
 	  "write registrants to standard output",
 	  "Writes every person and presence, one row each, in the canonical\n"
 	  "registrant CSV (or as a GeoJSON FeatureCollection of points), in the\n"
 	  "order they were first imported. Importing the output into an empty\n"
-	  "database and exporting again gives the same bytes.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --country CC     only presences in this country\n"
-	  "  --format F       csv (default) or geojson\n", false },
+	  "database and exporting again gives the same bytes.\n", false },
 	{ "stats", cmd_stats, "stats [--db PATH] [--json]",
 	  "count persons, presences, parties and organisations",
 	  "Prints the totals, then counts by country and by mission (through the\n"
-	  "missions' jurisdictions).\n"
-	  "\n"
-	  "Options:\n"
-	  "  --json      one JSON object instead of tables\n", false },
+	  "missions' jurisdictions).\n", false },
 	{ "query", cmd_query,
 	  "query [--db PATH] AREA... [--on DATE | --any-day] [--nationality CC]\n"
 	  "       [--count | --ids | --csv | --geojson]",
@@ -96,24 +76,6 @@ static const struct command commands[] = {
 	  "Loads the geo index from the database and lists the persons with a\n"
 	  "presence inside the area on a date (by default today, UTC). Several\n"
 	  "area options make a union, as in a CAP alert; a person counts once.\n"
-	  "\n"
-	  "Areas:\n"
-	  "  --circle LAT,LON,KM   great-circle distance on a sphere of radius\n"
-	  "                        6371.0088 km; a point at the radius is inside\n"
-	  "  --polygon FILE        GeoJSON (RFC 7946): Polygon, MultiPolygon,\n"
-	  "                        Feature or FeatureCollection, [lon, lat]\n"
-	  "  --cap FILE            a CAP 1.0-1.2 alert: all its polygons and circles\n"
-	  "  --country CC[,CC...]  by the country shapes of the reference map\n"
-	  "  --mission CODE        the countries of a mission's jurisdiction\n"
-	  "\n"
-	  "Filters and output:\n"
-	  "  --on DATE             presences with arrival <= DATE <= departure\n"
-	  "  --any-day             every presence, whatever its dates\n"
-	  "  --nationality CC      persons of this nationality only\n"
-	  "  --count               the number of persons (default)\n"
-	  "  --ids                 their external ids, one per line\n"
-	  "  --csv                 their registrant rows (needs the key file)\n"
-	  "  --geojson             a FeatureCollection of their points\n"
 	  "\n"
 	  "Bad geometry (an unclosed ring, fewer than 4 positions, a latitude\n"
 	  "beyond 90, a radius <= 0 or beyond half the Earth's circumference)\n"
@@ -151,39 +113,14 @@ static const struct command commands[] = {
 	  "not be fetched (the others are applied all the same).\n"
 	  "\n"
 	  "People who register or arrive inside an open incident's area later\n"
-	  "(through the API) join its roster then.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --cap FILE            a CAP alert: its polygons and circles\n"
-	  "  --circle LAT,LON,KM   a circle\n"
-	  "  --polygon FILE        GeoJSON (Polygon, MultiPolygon, Feature...)\n"
-	  "  --country CC[,CC...]  countries, by the reference map's shapes\n"
-	  "  --title T             the title (required without --cap)\n"
-	  "  --type TYPE           earthquake, conflict, terrorism, kidnapping,\n"
-	  "                        epidemic, storm, unrest or other\n"
-	  "  --exercise            an exercise, whatever the alert says\n"
-	  "  --json                list, show: JSON (show: with 'affected' and\n"
-	  "                        'by_status', the count per roster status)\n"
-	  "  --verbose             create, update: roster counts and timings on\n"
-	  "                        standard error\n"
-	  "  --feed URL            poll: the feed\n"
-	  "  --timeout S           poll: seconds per download (default 30)\n", false },
+	  "(through the API) join its roster then.\n", false },
 	{ "mission", cmd_mission,
 	  "mission add --code CODE --name NAME --countries CC[,CC...] [--kind KIND] [--city CITY]\n"
 	  "       homeward mission list",
 	  "add and list embassies, consulates and their jurisdictions",
 	  "A mission covers the countries of its jurisdiction: officers see the\n"
 	  "people present there, and stats count them by mission. A country may\n"
-	  "be covered by more than one mission.\n"
-	  "\n"
-	  "Options of 'add':\n"
-	  "  --code CODE        2 to 16 of A-Z, 0-9 and '-', unique (e.g. EMB-NP)\n"
-	  "  --name NAME        e.g. 'Embassy in Kathmandu'\n"
-	  "  --countries LIST   ISO 3166-1 alpha-2 codes, comma-separated; the\n"
-	  "                     first is where the mission sits\n"
-	  "  --kind KIND        embassy (default), consulate, consulate-general,\n"
-	  "                     honorary, hq\n"
-	  "  --city CITY        where it is\n", false },
+	  "be covered by more than one mission.\n", false },
 	{ "audit", cmd_audit,
 	  "audit verify [--db PATH]\n"
 	  "       homeward audit list [--db PATH] [--limit N]\n"
@@ -201,10 +138,7 @@ static const struct command commands[] = {
 	  "        actor, action, object, detail, address.\n"
 	  "head:   the id and hash of the latest entry. Removing the latest\n"
 	  "        entries leaves a chain that is still intact, so keep a copy of\n"
-	  "        the head somewhere else and compare it later.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --limit N    list: how many entries (default 20)\n", false },
+	  "        the head somewhere else and compare it later.\n", false },
 	{ "user", cmd_user,
 	  "user add --login LOGIN --role ROLE [--mission CODE] --password-stdin\n"
 	  "       homeward user list",
@@ -214,13 +148,7 @@ static const struct command commands[] = {
 	  "manages the mission's users), hq (everything), auditor (read-only,\n"
 	  "with the audit log). Officers and mission heads belong to a mission.\n"
 	  "The password is read from the first line of standard input (never\n"
-	  "from the command line) and stored as an argon2id hash.\n"
-	  "\n"
-	  "Options of 'add':\n"
-	  "  --login LOGIN      3 to 64 of a-z, 0-9, '.', '_', '-', '@'\n"
-	  "  --role ROLE        citizen, officer, mission-head, hq or auditor\n"
-	  "  --mission CODE     the mission of an officer or mission head\n"
-	  "  --password-stdin   read the password (10 characters or more)\n", false },
+	  "from the command line) and stored as an argon2id hash.\n", false },
 	{ "serve", cmd_serve,
 	  "serve [--db PATH] [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]",
 	  "serve the HTTP API, check-in pages and the outbox dispatchers",
@@ -247,15 +175,7 @@ static const struct command commands[] = {
 	  "enqueued once per incident, person, template and channel: running\n"
 	  "notify again adds nothing. An exercise incident's messages are written\n"
 	  "as 'suppressed' and never sent. 'homeward dispatch' (or 'serve')\n"
-	  "sends them.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --incident ID        the incident (required; it must be open)\n"
-	  "  --template NAME      alert (default) or kin\n"
-	  "  --channels LIST      default email,sms, and webhook when a webhook URL\n"
-	  "                       is set\n"
-	  "  --instructions TEXT  what people should do (default: the template's)\n"
-	  "  --json               the counts as one JSON object\n", false },
+	  "sends them.\n", false },
 	{ "dispatch", cmd_dispatch,
 	  "dispatch [--once] [--smtp-url URL] [--sms-url URL] [--webhook-url URL]\n"
 	  "       [settings...] [--db PATH]",
@@ -270,11 +190,7 @@ static const struct command commands[] = {
 	  "not yet used, then their emergency contacts are written to, then they\n"
 	  "go on the officers' call list. 'serve' runs the same dispatchers, with\n"
 	  "the same settings. Prints the messages sent, retried and dead at the\n"
-	  "end.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --once    stop when nothing is left to send or retry (one escalation\n"
-	  "            pass first)\n", false },
+	  "end.\n", false },
 	{ "bench", cmd_bench,
 	  "bench import|geo|http|crisis [--people N] [--queries Q] [--duration S]\n"
 	  "       [--connections C] [--threads T] [--affected A]\n"
@@ -347,22 +263,7 @@ static const struct command commands[] = {
 	  "(enqueued, webhooks_sent, emails_sent, emails_received, checkins,\n"
 	  "checkins_recorded...) and goals_met. wrk and nginx are installed as\n"
 	  "for bench http; smtp-sink comes with Postfix, which 'make deps'\n"
-	  "installs with its daemon stopped and disabled.\n"
-	  "\n"
-	  "Options:\n"
-	  "  --people N        registrants to generate (default 1000000; http:\n"
-	  "                    100000; crisis: 5000000)\n"
-	  "  --queries Q       geo: queries of each kind (default 40; countries:\n"
-	  "                    at most 30, each once)\n"
-	  "  --duration S      http: seconds of each wrk run (default 10;\n"
-	  "                    crisis: 20)\n"
-	  "  --connections C   http: wrk's open connections (default 64;\n"
-	  "                    crisis: 128)\n"
-	  "  --threads T       http: server threads, wrk threads and nginx\n"
-	  "                    workers (default 2); crisis: wrk threads\n"
-	  "  --affected A      crisis: the roster to aim at (default N/5)\n"
-	  "  --dispatch-seconds D  crisis: the most each dispatch runs (30)\n"
-	  "  --json            machine-readable output\n", false },
+	  "installs with its daemon stopped and disabled.\n", false },
 	{ "config", cmd_config, "config [--config FILE] [--NAME VALUE...] [--reference]",
 	  "show every setting, its value and where it came from",
 	  "Prints each setting of Homeward with the value a command would use\n"
@@ -371,9 +272,7 @@ static const struct command commands[] = {
 	  "(HOMEWARD_...) or a flag. A flag wins over the environment, which wins\n"
 	  "over the file. Secrets show only whether they are set. Every setting\n"
 	  "can be given here as a flag, to see its effect: 'homeward config\n"
-	  "--config /etc/homeward.conf --threads 8'.\n"
-	  "\n"
-	  "  --reference   the table of settings, as docs/configuration.md has it\n", false },
+	  "--config /etc/homeward.conf --threads 8'.\n", false },
 	{ "help", cmd_help, "help [CMD]", "list the commands, or explain one",
 	  "Without an argument, lists the commands; with one, prints its usage\n"
 	  "and options. 'homeward CMD --help' does the same.\n", false },
@@ -419,66 +318,40 @@ static void print_usage_list(FILE *out)
 		"The database is --db PATH, else $HOMEWARD_DB, else ./homeward.db.\n");
 }
 
-/* Print `text` as lines of at most `width` columns after `indent` spaces
- * (the first line's indent is already printed). */
-static void print_wrapped(const char *text, int indent, int width)
+/* A command's usage line, summary and prose (cli_set_help's printer):
+ * the options and settings follow, printed from the tables that parse
+ * them (cli_print_help). `cmd` may be a subcommand's full name. */
+static void print_prose(const char *cmd)
 {
-	int col = indent;
+	char name[32];
+	const struct command *c;
 
-	while (*text) {
-		size_t w = strcspn(text, " ");
-
-		if (col > indent && col + 1 + (int)w > width) {
-			printf("\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			putchar(' ');
-			col++;
-		}
-		printf("%.*s", (int)w, text);
-		col += (int)w;
-		text += w;
-		text += strspn(text, " ");
-	}
-	putchar('\n');
-}
-
-/* The settings a command reads, from the settings table: as flags, with
- * their environment variables and defaults (docs/configuration.md). */
-static void print_command_settings(const struct command *c)
-{
-	const struct setting *t = settings_table();
-	bool any = false;
-
-	if (!strcmp(c->name, "config"))
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(cmd, " "), cmd);
+	c = find_command(name);
+	if (!c)
 		return;
-	for (size_t i = 0; i < SET_COUNT; i++) {
-		const struct setting *s = &t[i];
-		char flag[64];
-
-		if (!setting_applies(s, c->name))
-			continue;
-		if (!any)
-			printf("\nSettings (a flag, else --config FILE's 'NAME = VALUE', "
-			       "else the environment):\n");
-		any = true;
-		snprintf(flag, sizeof(flag), "--%s%s%s", s->name, s->arg ? " " : "",
-			 s->arg ? s->arg : "");
-		printf("  %-24s ", flag);
-		if (strlen(flag) > 24)
-			printf("\n%27s", "");
-		print_wrapped(s->help, 27, 79);
-		printf("%27s$%s, default %s\n", "", s->env ? s->env : "-",
-		       setting_default_text(s));
-	}
-}
-
-static void print_command_help(const struct command *c)
-{
 	printf("usage: homeward %s\n\n%s\n", c->usage, c->summary);
 	if (*c->help)
 		printf("\n%s", c->help);
-	print_command_settings(c);
+}
+
+/* The commands that take no options answer --help here; the others do in
+ * their option parser, which knows their options. */
+static bool takes_options(const struct command *c)
+{
+	return c->fn != cmd_help && c->fn != cmd_version && c->fn != cmd_test_routes;
+}
+
+static int print_command_help(const struct command *c)
+{
+	char *argv[] = { (char *)c->name, (char *)"--help", NULL };
+
+	if (!takes_options(c)) {
+		print_prose(c->name);
+		return HW_OK;
+	}
+	/* The command's parser prints its help and exits. */
+	return c->fn(2, argv);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -495,8 +368,7 @@ static int cmd_help(int argc, char **argv)
 		print_usage_list(stderr);
 		return HW_EINPUT;
 	}
-	print_command_help(c);
-	return HW_OK;
+	return print_command_help(c);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -536,12 +408,13 @@ int main(int argc, char **argv)
 		print_usage_list(stderr);
 		return 2;
 	}
-	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+	for (i = 2; i < argc && strcmp(argv[i], "--") && !takes_options(c); i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			print_command_help(c);
+			print_prose(c->name);
 			return 0;
 		}
 	}
+	cli_set_help(print_prose);
 	/* The hooks by which lower wings reach higher ones (src/LAYERS). */
 	incident_listen_arrivals();
 	return hw_exit_status(c->fn(argc - 1, argv + 1));

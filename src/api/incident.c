@@ -51,7 +51,7 @@ static bool is_staff_restricted(const struct api_req *r)
 static const char *const area_fields[] = { "cap", "geojson", "circle", "countries" };
 
 static int area_from_body(struct api_req *r, bool required,
-			  struct incident_area *area, struct strbuf *text)
+			  struct area_spec *area, struct strbuf *text)
 {
 	const char *given = NULL;
 	json_t *v;
@@ -157,7 +157,7 @@ static int incident_writable(struct api_req *r, int64_t id)
  * The rule of declaring for officers and mission heads: every country the
  * area names, and every person it holds today, in their jurisdiction.
  */
-static int area_in_jurisdiction(struct api_req *r, const struct incident_area *area)
+static int area_in_jurisdiction(struct api_req *r, const struct area_spec *area)
 {
 	char (*codes)[3] = NULL;
 	struct strbuf outside = STRBUF_INIT;
@@ -171,7 +171,7 @@ static int area_in_jurisdiction(struct api_req *r, const struct incident_area *a
 	if (!is_staff_restricted(r) || !area->kind)
 		return HW_OK;
 	geoarea_init(&a);
-	if ((rc = incident_area_parse(area, &a, &r->err))) {
+	if ((rc = area_spec_parse(area, NULL, &a, &r->err))) {
 		rc = api_fail_from(r, rc, &r->err);
 		goto out;
 	}

@@ -337,9 +337,11 @@ static int audit_cmd_list(int argc, char **argv)
 	const char *dbflag = NULL;
 	int64_t limit = 20;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "limit", OPT_INT, &limit },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "limit", OPT_INT, &limit, "N",
+		  "how many entries (default 20)" },
+		OPT_END,
 	};
 	struct store_stmt *s;
 	struct db db = { 0 };

@@ -125,12 +125,100 @@ static int setting_flag(const char *cmd, const char *name, size_t len,
 	return rc ? HW_EINPUT : HW_OK;
 }
 
+static void (*help_printer)(const char *cmd);
+
+void cli_set_help(void (*print)(const char *cmd))
+{
+	help_printer = print;
+}
+
+void cli_print_wrapped(const char *text, int indent, int width)
+{
+	int col = indent;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (col > indent && col + 1 + (int)w > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)w, text);
+		col += (int)w;
+		text += w;
+		text += strspn(text, " ");
+	}
+	putchar('\n');
+}
+
+/* "--name ARG" in a column of its own, then the help, wrapped. */
+static void print_option(const char *name, const char *arg, const char *help)
+{
+	char flag[64];
+
+	snprintf(flag, sizeof(flag), "--%s%s%s", name, arg ? " " : "", arg ? arg : "");
+	printf("  %-24s ", flag);
+	if (strlen(flag) > 24)
+		printf("\n%27s", "");
+	cli_print_wrapped(help ? help : "", 27, 79);
+}
+
+void cli_print_help(const char *cmd, const struct opt *opts)
+{
+	const struct setting *t = settings_table();
+	bool any = false;
+
+	if (help_printer)
+		help_printer(cmd);
+	for (const struct opt *o = opts; o && o->name; o++) {
+		/* The settings a command also takes as its own option (--db,
+		 * --key) are listed once, below. */
+		const struct setting *st = setting_find(o->name, strlen(o->name));
+
+		if (st && setting_applies(st, cmd))
+			continue;
+		if (!any)
+			printf("\nOptions:\n");
+		any = true;
+		print_option(o->name, o->arg, o->help);
+	}
+	any = false;
+	for (size_t i = 0; i < SET_COUNT; i++) {
+		const struct setting *s = &t[i];
+
+		if (!setting_applies(s, cmd) || !strncmp(cmd, "config", 6))
+			continue;
+		if (!any)
+			printf("\nSettings (a flag, else the environment, else --config "
+			       "FILE's 'NAME = VALUE'):\n");
+		any = true;
+		print_option(s->name, s->arg, s->help);
+		printf("%27s$%s, default %s\n", "", s->env ? s->env : "-",
+		       setting_default_text(s));
+	}
+}
+
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos)
 {
 	const char *cmd = argv[0];
 	int i, n = 0;
 
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (is_help(argv[i])) {
+			cli_print_help(cmd, opts);
+			fflush(stdout);
+			exit(0);
+		}
+	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq;
 		const struct opt *o;
@@ -190,6 +278,13 @@ int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
 {
 	size_t i;
 
+	if (argc >= 2 && is_help(argv[1])) {
+		cli_print_help(cmd, NULL);
+		printf("\nSubcommands (each has --help):\n");
+		for (i = 0; i < n; i++)
+			printf("  %-10s %s\n", subs[i].name, subs[i].summary ? subs[i].summary : "");
+		return HW_OK;
+	}
 	if (argc >= 2) {
 		for (i = 0; i < n; i++)
 			if (!strcmp(argv[1], subs[i].name)) {

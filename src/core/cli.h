@@ -35,7 +35,10 @@ struct opt {
 	const char *name;   /* without the dashes: "people" for --people */
 	enum opt_kind kind;
 	void *value;        /* where to store it, of the type above */
+	const char *arg;    /* the value's name in help: "N"; NULL for a flag */
+	const char *help;   /* one line for the command's --help */
 };
+#define OPT_END { NULL, 0, NULL, NULL, NULL }
 
 /*
  * Parse `--name VALUE`, `--name=VALUE` and flags from argv[1..]; everything
@@ -46,7 +49,10 @@ struct opt {
  *
  * Besides the command's own options: `--config FILE` reads a settings
  * file, and `--NAME VALUE` sets any setting the command reads
- * (settings.h: its `commands`), checked by the settings table.
+ * (settings.h: its `commands`), checked by the settings table. `--help`
+ * (or -h) prints the command's help (cli_set_help), then its options from
+ * `opts` and its settings from the settings table, and exits with status
+ * 0: help is generated from the tables that parse.
  */
 int opt_parse(const struct opt *opts, int argc, char **argv,
 	      char **pos, int *npos);
@@ -76,6 +82,21 @@ struct subcommand {
 };
 int cli_dispatch(const char *cmd, const struct subcommand *subs, size_t n,
 		 int argc, char **argv);
+
+/*
+ * The printer of a command's usage line and prose (main.c's command
+ * table), for `cmd` ("serve", "mission add"): set once at start. opt_parse()
+ * and cli_dispatch() call it for --help.
+ */
+void cli_set_help(void (*print)(const char *cmd));
+
+/* Print `cmd`'s help: the prose, the options of `opts` (may be NULL) and
+ * the settings `cmd` reads. To standard output. */
+void cli_print_help(const char *cmd, const struct opt *opts);
+
+/* Print `text` wrapped to lines of `width` columns, each after `indent`
+ * spaces but the first (its indent is already printed), and a newline. */
+void cli_print_wrapped(const char *text, int indent, int width);
 
 /* An integer option's value `v` against its range: HW_OK, or HW_EINPUT
  * after "homeward CMD: option '--NAME': V is out of range (MIN to MAX)". */

@@ -208,50 +208,6 @@ static const char *type_from_cap(const struct cap_message *m)
 	return "other";
 }
 
-int incident_area_parse(const struct incident_area *area, struct geoarea *a,
-			struct strbuf *err)
-{
-	struct strbuf why = STRBUF_INIT;
-	struct cap_message m;
-	char *text = NULL;
-	int rc = HW_EINPUT;
-
-	if (!area->kind) {
-		strbuf_addstr(err, "area: none given");
-		return HW_EINPUT;
-	}
-	if (!strcmp(area->kind, "cap")) {
-		/* One parse gives the message and its areas. */
-		cap_message_init(&m);
-		rc = cap_parse(&m, area->text, area->len, &why);
-		if (!rc && geoarea_is_empty(&m.area)) {
-			strbuf_addbuf(&why, &m.no_area);
-			rc = HW_EINPUT;
-		}
-		if (!rc)
-			geoarea_move(a, &m.area);
-		cap_message_release(&m);
-	} else if (!strcmp(area->kind, "geojson")) {
-		rc = geoarea_parse_geojson(a, area->text, area->len, &why);
-	} else if (!strcmp(area->kind, "circle")) {
-		text = xstrndup(area->text, area->len);
-		rc = geoarea_parse_circle_arg(a, text, &why);
-	} else if (!strcmp(area->kind, "countries")) {
-		rc = geoarea_add_countries(a, area->text, area->len, NULL, &why);
-		if (!rc && geoarea_is_empty(a)) {
-			strbuf_addstr(&why, "no country given");
-			rc = HW_EINPUT;
-		}
-	} else {
-		strbuf_addf(&why, "unknown kind of area");
-	}
-	if (rc)
-		strbuf_addf(err, "%s: %s", area->kind, why.buf);
-	free(text);
-	strbuf_release(&why);
-	return rc;
-}
-
 /* ---- The roster ---- */
 
 static int by_id(const void *a, const void *b)
@@ -638,7 +594,7 @@ static int require_open(struct store *st, int64_t id, struct strbuf *err)
 
 /* Write the new area of incident `id` (NULL: unchanged), with its
  * severity when given. */
-static int store_area(struct store *st, int64_t id, const struct incident_area *a,
+static int store_area(struct store *st, int64_t id, const struct area_spec *a,
 		      const char *severity, struct strbuf *err)
 {
 	struct store_stmt *s;
@@ -667,7 +623,7 @@ static int store_area(struct store *st, int64_t id, const struct incident_area *
 
 static int insert_incident(struct store *st, const char *title, const char *type,
 			   const char *severity, bool exercise,
-			   const struct incident_area *area,
+			   const struct area_spec *area,
 			   const struct cap_message *m, const char *actor,
 			   int64_t *id, struct strbuf *err)
 {
@@ -929,7 +885,7 @@ int incident_declare(struct store *st, struct geo *g,
 	if (!strcmp(spec->area.kind, "cap"))
 		return declare_cap(st, g, spec, actor, out, err);
 	geoarea_init(&a);
-	rc = incident_area_parse(&spec->area, &a, err);
+	rc = area_spec_parse(&spec->area, NULL, &a, err);
 	if (!rc)
 		rc = declare_new(st, g, spec, NULL, &a, actor, out, err);
 	geoarea_release(&a);
@@ -955,7 +911,7 @@ int incident_change(struct store *st, struct geo *g, int64_t id,
 	if ((rc = require_open(st, id, err)) ||
 	    (spec->title && (rc = check_title(spec->title, err))) ||
 	    (spec->type && (rc = check_type(spec->type, &type, err))) ||
-	    (spec->area.kind && (rc = incident_area_parse(&spec->area, &a, err))))
+	    (spec->area.kind && (rc = area_spec_parse(&spec->area, NULL, &a, err))))
 		goto out;
 	time_iso_now(now);
 	if (store_prepare(st, "UPDATE incident SET title = coalesce(?, title), "
@@ -1052,11 +1008,11 @@ void incident_cache_clear(void)
  * only happens if the reference map changed under it). */
 static void cached_parse(struct cached_area *c)
 {
-	struct incident_area ia = { c->kind, c->text, c->len };
+	struct area_spec ia = { c->kind, c->text, c->len };
 	struct strbuf err = STRBUF_INIT;
 	size_t i;
 
-	c->usable = !incident_area_parse(&ia, &c->area, &err);
+	c->usable = !area_spec_parse(&ia, NULL, &c->area, &err);
 	if (c->usable && c->area.ncountries) {
 		c->countries = xcalloc(c->area.ncountries, sizeof(*c->countries));
 		for (i = 0; i < c->area.ncountries && c->usable; i++) {

@@ -34,6 +34,8 @@
 #ifndef HW_INCIDENT_H
 #define HW_INCIDENT_H
 
+#include "registry/area.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,15 +54,10 @@ extern const char *const incident_types[];
 
 /* An area as given: `kind` is "cap", "geojson", "circle" ("LAT,LON,KM")
  * or "countries" ("CC,CC"); `text` its `len` bytes (borrowed). */
-struct incident_area {
-	const char *kind;
-	const char *text;
-	size_t len;
-};
 
 /* What declares an incident or changes one. */
 struct incident_spec {
-	struct incident_area area; /* kind NULL: no area (a change of title) */
+	struct area_spec area;     /* kind NULL: no area (a change of title) */
 	const char *title;     /* NULL: the CAP headline or event, or unchanged */
 	const char *type;      /* NULL: from the CAP category and event, else
 				  'other', or unchanged */
@@ -88,14 +85,6 @@ struct incident_outcome {
  * `area_kind` is not NULL. */
 void incident_outcome_detail(const struct incident_outcome *o,
 			     const char *area_kind, struct strbuf *sb);
-
-/*
- * Parse an area as given into `a` (initialised, empty). For "cap", the
- * whole message must be valid (cap.h) and give a shape. HW_OK, or
- * HW_EINPUT with a message starting with the kind's field name.
- */
-int incident_area_parse(const struct incident_area *area, struct geoarea *a,
-			struct strbuf *err);
 
 /*
  * Declare an incident from `spec` (an area is required), or, for a CAP

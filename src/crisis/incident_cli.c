@@ -27,48 +27,8 @@
 #include "crisis/roster.h"
 #include "store/store.h"
 
-/* The largest file or download taken: a CAP message with a detailed
- * polygon is at most a few MiB. */
-#define INCIDENT_MAX_INPUT (64u << 20)
-
-/* The area options of create and update, exactly one of them given. */
-struct area_opts {
-	const char *cap, *circle, *polygon, *country;
-};
-
-static int area_from_opts(const char *cmd, const struct area_opts *o,
-			  bool required, struct incident_area *area,
-			  struct strbuf *text)
-{
-	struct strbuf err = STRBUF_INIT;
-	int given = !!o->cap + !!o->circle + !!o->polygon + !!o->country, rc;
-
-	memset(area, 0, sizeof(*area));
-	if (given > 1 || (required && !given)) {
-		cli_error(cmd, "give one area: --cap FILE, --circle LAT,LON,KM, "
-			  "--polygon FILE.geojson or --country CC[,CC...]");
-		return HW_EINPUT;
-	}
-	if (!given)
-		return HW_OK;
-	if (o->cap || o->polygon) {
-		rc = strbuf_read_file(text, o->cap ? o->cap : o->polygon,
-				      INCIDENT_MAX_INPUT, &err);
-		if (rc) {
-			cli_error(cmd, "%s", err.buf);
-			strbuf_release(&err);
-			return rc;
-		}
-		area->kind = o->cap ? "cap" : "geojson";
-		area->text = text->buf;
-		area->len = text->len;
-	} else {
-		area->kind = o->circle ? "circle" : "countries";
-		area->text = o->circle ? o->circle : o->country;
-		area->len = strlen(area->text);
-	}
-	return HW_OK;
-}
+/* The largest file or download taken (a feed): as an area file. */
+#define INCIDENT_MAX_INPUT AREA_MAX_INPUT
 
 static void outcome_report(const struct incident_outcome *o)
 {
@@ -137,16 +97,36 @@ static int finish(const char *cmd, struct db *db, const char *action,
  * transaction with its audit entry, the geo engine loaded for the roster.
  * *o says what it did.
  */
+/*
+ * Declare (id 0) or change incident `id` from the area options `ao` and
+ * the rest of `spec`, in one transaction with its audit entry.
+ */
 static int apply_spec(const char *cmd, const char *dbflag, int64_t id,
-		      const struct incident_spec *spec, struct incident_outcome *o)
+		      const struct area_opts *ao, struct incident_spec *spec,
+		      struct incident_outcome *o)
 {
-	struct strbuf err = STRBUF_INIT, detail = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, detail = STRBUF_INIT, text = STRBUF_INIT;
 	struct geo *g = NULL;
 	struct db db = { 0 };
 	int rc;
 
-	if ((rc = db_open_cli(&db, cmd, dbflag, NULL, 0)) ||
-	    (rc = begin_with_engine(cmd, &db, &g)))
+	if ((rc = db_open_cli(&db, cmd, dbflag, NULL, 0)))
+		goto out;
+	if ((rc = area_opts_spec(ao, !id, db.st, &spec->area, &text, &err))) {
+		cli_error(cmd, "%s", err.buf);
+		goto out;
+	}
+	if (!id && !spec->title && strcmp(spec->area.kind, "cap")) {
+		cli_error(cmd, "give --title (only a CAP alert brings its own)");
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if (id && !spec->area.kind && !spec->title && !spec->type) {
+		cli_error(cmd, "nothing to change: give an area, --title or --type");
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if ((rc = begin_with_engine(cmd, &db, &g)))
 		goto out;
 	rc = id ? incident_change(db.st, g, id, spec, audit_cli_actor(), o, &err)
 		: incident_declare(db.st, g, spec, audit_cli_actor(), o, &err);
@@ -163,49 +143,21 @@ out:
 	db_release(&db);
 	strbuf_release(&err);
 	strbuf_release(&detail);
-	return rc;
-}
-
-static int cmd_create(int argc, char **argv)
-{
-	static const char cmd[] = "incident create";
-	const char *dbflag = NULL;
-	struct area_opts ao = { 0 };
-	struct incident_spec spec = { 0 };
-	bool verbose = false;
-	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "cap", OPT_STRING, &ao.cap },
-		{ "circle", OPT_STRING, &ao.circle },
-		{ "polygon", OPT_STRING, &ao.polygon },
-		{ "country", OPT_STRING, &ao.country },
-		{ "title", OPT_STRING, &spec.title },
-		{ "type", OPT_STRING, &spec.type },
-		{ "exercise", OPT_FLAG, &spec.exercise },
-		{ "verbose", OPT_FLAG, &verbose },
-		{ NULL, 0, NULL },
-	};
-	struct strbuf text = STRBUF_INIT;
-	struct incident_outcome o;
-	int rc;
-
-	if ((rc = opt_parse_only(opts, argc, argv)) ||
-	    (rc = area_from_opts(cmd, &ao, true, &spec.area, &text)))
-		goto out;
-	if (!spec.title && !ao.cap) {
-		cli_error(cmd, "give --title (only a CAP alert brings its own)");
-		rc = HW_EINPUT;
-		goto out;
-	}
-	if ((rc = apply_spec(cmd, dbflag, 0, &spec, &o)))
-		goto out;
-	if (verbose || strcmp(o.action, "incident-create"))
-		outcome_report(&o);
-	printf("%" PRId64 "\n", o.id);
-out:
 	strbuf_release(&text);
 	return rc;
 }
+
+/* The options of create and update; create adds --exercise. */
+#define CHANGE_OPTIONS(dbflag, ao, spec, verbose) \
+	{ "db", OPT_STRING, &(dbflag), "PATH", "the database" }, \
+	AREA_OPTIONS(&(ao)), \
+	{ "title", OPT_STRING, &(spec).title, "TEXT", \
+	  "the incident's title (a CAP alert's headline by default)" }, \
+	{ "type", OPT_STRING, &(spec).type, "TYPE", \
+	  "earthquake, conflict, terrorism, kidnapping, epidemic, storm, " \
+	  "unrest or other (by default from the CAP alert, else other)" }, \
+	{ "verbose", OPT_FLAG, &(verbose), NULL, \
+	  "report the roster's changes and timings on standard error" }
 
 static int parse_id(const char *cmd, int npos, char **pos, int64_t *id)
 {
@@ -226,6 +178,31 @@ static int parse_id(const char *cmd, int npos, char **pos, int64_t *id)
 	return HW_OK;
 }
 
+static int cmd_create(int argc, char **argv)
+{
+	static const char cmd[] = "incident create";
+	const char *dbflag = NULL;
+	struct area_opts ao = { 0 };
+	struct incident_spec spec = { 0 };
+	bool verbose = false;
+	const struct opt opts[] = {
+		CHANGE_OPTIONS(dbflag, ao, spec, verbose),
+		{ "exercise", OPT_FLAG, &spec.exercise, NULL,
+		  "an exercise: its messages are never sent" },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct incident_outcome o;
+	int rc;
+
+	if ((rc = opt_parse_only(opts, argc, argv)) ||
+	    (rc = apply_spec(cmd, dbflag, 0, &ao, &spec, &o)))
+		return rc;
+	if (verbose || strcmp(o.action, "incident-create"))
+		outcome_report(&o);
+	printf("%" PRId64 "\n", o.id);
+	return HW_OK;
+}
+
 static int cmd_update(int argc, char **argv)
 {
 	static const char cmd[] = "incident update";
@@ -233,18 +210,10 @@ static int cmd_update(int argc, char **argv)
 	struct area_opts ao = { 0 };
 	struct incident_spec spec = { 0 };
 	bool verbose = false;
-	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "cap", OPT_STRING, &ao.cap },
-		{ "circle", OPT_STRING, &ao.circle },
-		{ "polygon", OPT_STRING, &ao.polygon },
-		{ "country", OPT_STRING, &ao.country },
-		{ "title", OPT_STRING, &spec.title },
-		{ "type", OPT_STRING, &spec.type },
-		{ "verbose", OPT_FLAG, &verbose },
-		{ NULL, 0, NULL },
+	const struct opt opts[] = {
+		CHANGE_OPTIONS(dbflag, ao, spec, verbose),
+		{ NULL, 0, NULL, NULL, NULL },
 	};
-	struct strbuf text = STRBUF_INIT;
 	struct incident_outcome o;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int64_t id = 0;
@@ -252,14 +221,7 @@ static int cmd_update(int argc, char **argv)
 
 	if ((rc = opt_parse(opts, argc, argv, pos, &npos)) ||
 	    (rc = parse_id(cmd, npos, pos, &id)) ||
-	    (rc = area_from_opts(cmd, &ao, false, &spec.area, &text)))
-		goto out;
-	if (!spec.area.kind && !spec.title && !spec.type) {
-		cli_error(cmd, "nothing to change: give an area, --title or --type");
-		rc = HW_EINPUT;
-		goto out;
-	}
-	if ((rc = apply_spec(cmd, dbflag, id, &spec, &o)))
+	    (rc = apply_spec(cmd, dbflag, id, &ao, &spec, &o)))
 		goto out;
 	if (verbose)
 		outcome_report(&o);
@@ -267,7 +229,6 @@ static int cmd_update(int argc, char **argv)
 	       " joined, %" PRId64 " back, %" PRId64 " left)\n", o.id, o.in_area,
 	       o.joined, o.rejoined, o.left);
 out:
-	strbuf_release(&text);
 	free(pos);
 	return rc;
 }
@@ -277,8 +238,9 @@ static int cmd_close(int argc, char **argv)
 	static const char cmd[] = "incident close";
 	const char *dbflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };
@@ -327,9 +289,11 @@ static int cmd_list(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool as_json = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "json", OPT_FLAG, &as_json },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "json", OPT_FLAG, &as_json, NULL,
+		  "the incidents as one JSON array" },
+		OPT_END,
 	};
 	struct store_stmt *s;
 	struct db db = { 0 };
@@ -417,9 +381,11 @@ static int cmd_show(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool as_json = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "json", OPT_FLAG, &as_json },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "json", OPT_FLAG, &as_json, NULL,
+		  "as JSON, with 'affected' and 'by_status' (the count per roster status)" },
+		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };
@@ -584,10 +550,13 @@ static int cmd_poll(int argc, char **argv)
 	const char *dbflag = NULL, *feed = NULL;
 	int64_t timeout = 30;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "feed", OPT_STRING, &feed },
-		{ "timeout", OPT_INT, &timeout },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "feed", OPT_STRING, &feed, "URL",
+		  "the Atom or RSS feed of CAP alerts (http or https)" },
+		{ "timeout", OPT_INT, &timeout, "S",
+		  "seconds per download (default 30)" },
+		OPT_END,
 	};
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
 	struct feed_msg *msgs = NULL;

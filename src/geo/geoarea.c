@@ -164,10 +164,33 @@ static void geoarea_rollback(struct geoarea *a, const struct geoarea_mark *m)
 
 void geoarea_move(struct geoarea *dst, struct geoarea *src)
 {
-	assert(geoarea_is_empty(dst));
-	geoarea_release(dst);
-	*dst = *src;
-	geoarea_init(src);
+	if (geoarea_is_empty(dst)) {
+		geoarea_release(dst);
+		*dst = *src;
+		geoarea_init(src);
+		return;
+	}
+	ALLOC_GROW(dst->circles, dst->ncircles + src->ncircles, dst->circles_alloc);
+	memcpy(dst->circles + dst->ncircles, src->circles,
+	       src->ncircles * sizeof(*src->circles));
+	dst->ncircles += src->ncircles;
+	/* The polygons change hands: src no longer frees them. */
+	ALLOC_GROW(dst->polygons, dst->npolygons + src->npolygons, dst->polygons_alloc);
+	memcpy(dst->polygons + dst->npolygons, src->polygons,
+	       src->npolygons * sizeof(*src->polygons));
+	dst->npolygons += src->npolygons;
+	src->npolygons = 0;
+	for (size_t i = 0; i < src->ncountries; i++) {
+		size_t k = 0;
+
+		while (k < dst->ncountries && strcmp(dst->countries[k], src->countries[i]))
+			k++;
+		if (k < dst->ncountries)
+			continue;
+		ALLOC_GROW(dst->countries, dst->ncountries + 1, dst->countries_alloc);
+		memcpy(dst->countries[dst->ncountries++], src->countries[i], 3);
+	}
+	geoarea_release(src);
 }
 
 void geoarea_release(struct geoarea *a)

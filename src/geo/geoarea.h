@@ -55,8 +55,8 @@ struct geoarea {
  * and leaves it empty and reusable. */
 void geoarea_init(struct geoarea *a);
 void geoarea_release(struct geoarea *a);
-/* Hand the shapes of `src` over to `dst`, which must be empty (freshly
- * initialised); `src` is left empty. */
+/* Hand the shapes of `src` over to `dst`, added to what it holds (a
+ * country already there is kept once); `src` is left empty. */
 void geoarea_move(struct geoarea *dst, struct geoarea *src);
 /* True when the area has no shape at all. */
 int geoarea_is_empty(const struct geoarea *a);

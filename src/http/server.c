@@ -291,9 +291,11 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *dbflag = NULL, *keyflag = NULL;
 	const struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		OPT_END,
 	};
 	struct server_config cfg = { 0 };
 	struct server srv;

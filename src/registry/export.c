@@ -224,11 +224,15 @@ int cmd_export(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL, *country = NULL;
 	const char *format = "csv";
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ "country", OPT_STRING, &country },
-		{ "format", OPT_STRING, &format },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		{ "country", OPT_STRING, &country, "CC",
+		  "only presences in this country" },
+		{ "format", OPT_STRING, &format, "F",
+		  "csv (default) or geojson" },
+		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };

@@ -978,10 +978,13 @@ int cmd_import(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL;
 	bool skip = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ "skip-invalid", OPT_FLAG, &skip },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		{ "skip-invalid", OPT_FLAG, &skip, NULL,
+		  "write the valid rows; put the invalid ones, as they were, in FILE.rejects.csv and the reasons in FILE.rejects.txt" },
+		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct import_options o = { 0 };

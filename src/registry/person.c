@@ -74,9 +74,11 @@ int cmd_test_passport_lookup(int argc, char **argv)
 {
 	const char *dbflag = NULL, *keyflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct store_stmt *s;

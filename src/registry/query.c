@@ -12,7 +12,7 @@
 #include "geo/geoarea.h"
 #include "geo/geopoly.h"
 #include "geo/refgeo.h"
-#include "registry/mission.h"
+#include "registry/area.h"
 #include "registry/query.h"
 #include "registry/registrant.h"
 #include "store/store.h"
@@ -179,29 +179,34 @@ static int record_export(struct store *st, int argc, char **argv,
 
 static int run_query(int argc, char **argv, bool brute)
 {
-	const char *dbflag = NULL, *keyflag = NULL, *circle = NULL;
-	const char *polygon = NULL, *cap = NULL, *country = NULL, *mission = NULL;
+	const char *dbflag = NULL, *keyflag = NULL;
+	struct area_opts ao = { 0 };
 	const char *on = NULL, *nationality = NULL;
 	bool any_day = false, count = false, ids = false, csv = false,
 	     geojson = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ "circle", OPT_STRING, &circle },
-		{ "polygon", OPT_STRING, &polygon },
-		{ "cap", OPT_STRING, &cap },
-		{ "country", OPT_STRING, &country },
-		{ "mission", OPT_STRING, &mission },
-		{ "on", OPT_STRING, &on },
-		{ "any-day", OPT_FLAG, &any_day },
-		{ "nationality", OPT_STRING, &nationality },
-		{ "count", OPT_FLAG, &count },
-		{ "ids", OPT_FLAG, &ids },
-		{ "csv", OPT_FLAG, &csv },
-		{ "geojson", OPT_FLAG, &geojson },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		AREA_OPTIONS(&ao),
+		{ "on", OPT_STRING, &on, "DATE",
+		  "presences with arrival <= DATE <= departure" },
+		{ "any-day", OPT_FLAG, &any_day, NULL,
+		  "every presence, whatever its dates" },
+		{ "nationality", OPT_STRING, &nationality, "CC",
+		  "persons of this nationality only" },
+		{ "count", OPT_FLAG, &count, NULL,
+		  "the number of persons (default)" },
+		{ "ids", OPT_FLAG, &ids, NULL,
+		  "their external ids, one per line" },
+		{ "csv", OPT_FLAG, &csv, NULL,
+		  "their registrant rows (needs the key file)" },
+		{ "geojson", OPT_FLAG, &geojson, NULL,
+		  "a FeatureCollection of their points" },
+		OPT_END,
 	};
-	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
 	struct geo_result res = { 0 };
 	struct geo_filter f;
 	struct geoarea area;
@@ -248,34 +253,14 @@ static int run_query(int argc, char **argv, bool brute)
 		f.nationality[1] = (char)(nationality[1] & ~0x20);
 	}
 
-	if (circle && geoarea_parse_circle_arg(&area, circle, &err))
-		goto area_error;
-	if (country && geoarea_add_countries(&area, country, strlen(country), NULL, &err))
-		goto area_error;
-	if (polygon) {
-		strbuf_reset(&text);
-		if ((rc = strbuf_read_file(&text, polygon, 64u << 20, &err)))
-			goto area_error;
-		rc = HW_EINPUT;
-		if (geoarea_parse_geojson(&area, text.buf, text.len, &err))
-			goto area_error;
-	}
-	if (cap) {
-		strbuf_reset(&text);
-		if ((rc = strbuf_read_file(&text, cap, 64u << 20, &err)))
-			goto area_error;
-		rc = HW_EINPUT;
-		if (geoarea_parse_cap(&area, text.buf, text.len, &err))
-			goto area_error;
-	}
-
 	rc = db_open(&db, cli_db_path(dbflag), keyflag, csv || geojson ? DB_KEYS : 0,
 		     &err);
 	if (rc) {
 		cli_error(argv[0], "%s", err.buf);
 		goto out;
 	}
-	if (mission && (rc = mission_add_area(db.st, mission, &area, &err)))
+	/* Any of the area options, several at once as their union. */
+	if ((rc = area_opts_add(&ao, db.st, &area, &err)))
 		goto area_error;
 	if (geoarea_is_empty(&area)) {
 		cli_error(argv[0], "no area: give --circle, --polygon, --cap, "
@@ -321,7 +306,6 @@ out:
 	db_release(&db);
 	geoarea_release(&area);
 	strbuf_release(&err);
-	strbuf_release(&text);
 	return rc;
 }
 

@@ -69,8 +69,9 @@ int db_open_cli_args(struct db *db, int argc, char **argv, unsigned flags)
 {
 	const char *dbflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		OPT_END,
 	};
 	int rc = opt_parse_only(opts, argc, argv);
 
@@ -127,9 +128,11 @@ int cmd_init(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag },
-		{ "key", OPT_STRING, &keyflag },
-		{ NULL, 0, NULL },
+		{ "db", OPT_STRING, &dbflag, "PATH",
+		  "the database" },
+		{ "key", OPT_STRING, &keyflag, "FILE",
+		  "the key file" },
+		OPT_END,
 	};
 	struct db db;
 	bool created = false;

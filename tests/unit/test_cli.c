@@ -21,11 +21,11 @@ struct parsed {
 static int parse(struct parsed *p, int argc, char **argv)
 {
 	struct opt opts[] = {
-		{ "name", OPT_STRING, &p->s },
-		{ "count", OPT_INT, &p->n },
-		{ "ratio", OPT_DOUBLE, &p->d },
-		{ "flag", OPT_FLAG, &p->f },
-		{ NULL, 0, NULL },
+		{ "name", OPT_STRING, &p->s, "NAME", "a name" },
+		{ "count", OPT_INT, &p->n, "N", "a count" },
+		{ "ratio", OPT_DOUBLE, &p->d, "R", "a ratio" },
+		{ "flag", OPT_FLAG, &p->f, NULL, "a flag" },
+		OPT_END,
 	};
 	memset(p, 0, sizeof(*p));
 	return opt_parse(opts, argc, argv, p->pos, &p->npos);

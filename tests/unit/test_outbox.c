@@ -129,7 +129,7 @@ static void test_settings(void **state)
 		char *argv[] = { (char *)"dispatch", (char *)"--attempts", (char *)"3",
 				 (char *)"--sms-url=https://gw.example/send", NULL };
 		char *bad[] = { (char *)"dispatch", (char *)"--lease", (char *)"1", NULL };
-		const struct opt none[] = { { NULL, 0, NULL } };
+		const struct opt none[] = { OPT_END };
 
 		assert_int_equal(opt_parse_only(none, 4, argv), HW_OK);
 		outbox_settings_init(&s);
