@@ -1846,6 +1846,12 @@ static const struct api_field person_get_query[] = {
 	END_FIELDS,
 };
 
+/* A create body (its requirements hold) and a patch body (every field
+ * optional) from one list of fields, FIELDS(req). */
+#define CREATE_AND_PATCH(name, FIELDS) \
+	static const struct api_field name##_create_body[] = { FIELDS(true), END_FIELDS }; \
+	static const struct api_field name##_patch_body[] = { FIELDS(false), END_FIELDS }
+
 /* A person's body: `req` is whether the create-only requirements hold. */
 #define PERSON_BODY(req) \
 	{ "external_id", API_STRING, false, 100, "Your unique identifier (letters, " \
@@ -1863,8 +1869,7 @@ static const struct api_field person_get_query[] = {
 	{ "needs", API_STRINGS, false, 30, "Special needs (wheelchair, medical...)" }, \
 	{ "party_id", API_INT, false, 0, "The household or group (a party's id)" }
 
-static const struct api_field person_create_body[] = { PERSON_BODY(true), END_FIELDS };
-static const struct api_field person_patch_body[] = { PERSON_BODY(false), END_FIELDS };
+CREATE_AND_PATCH(person, PERSON_BODY);
 
 #define CONTACT_BODY(req) \
 	{ "kind", API_STRING, req, 20, "phone, email or messaging" }, \
@@ -1872,8 +1877,7 @@ static const struct api_field person_patch_body[] = { PERSON_BODY(false), END_FI
 	{ "verified", API_BOOL, false, 0, "Confirmed with the person" }, \
 	{ "preferred", API_BOOL, false, 0, "The one to use for its kind" }
 
-static const struct api_field contact_create_body[] = { CONTACT_BODY(true), END_FIELDS };
-static const struct api_field contact_patch_body[] = { CONTACT_BODY(false), END_FIELDS };
+CREATE_AND_PATCH(contact, CONTACT_BODY);
 
 #define EMERGENCY_BODY(req) \
 	{ "name", API_STRING, req, 200, "Who to call" }, \
@@ -1881,8 +1885,7 @@ static const struct api_field contact_patch_body[] = { CONTACT_BODY(false), END_
 	{ "phone", API_STRING, false, 100, "E.164 phone number" }, \
 	{ "email", API_STRING, false, 254, "E-mail address" }
 
-static const struct api_field emergency_create_body[] = { EMERGENCY_BODY(true), END_FIELDS };
-static const struct api_field emergency_patch_body[] = { EMERGENCY_BODY(false), END_FIELDS };
+CREATE_AND_PATCH(emergency, EMERGENCY_BODY);
 
 static const struct api_field party_body[] = {
 	{ "external_id", API_STRING, false, 100, "Your unique identifier; made up "
@@ -1900,8 +1903,7 @@ static const struct api_field party_body[] = {
 	{ "contact_phone", API_STRING, false, 100, "E.164 phone number" }, \
 	{ "contact_email", API_STRING, false, 254, "E-mail address" }
 
-static const struct api_field organisation_create_body[] = { ORGANISATION_BODY(true), END_FIELDS };
-static const struct api_field organisation_patch_body[] = { ORGANISATION_BODY(false), END_FIELDS };
+CREATE_AND_PATCH(organisation, ORGANISATION_BODY);
 
 #define ROLES_REGISTRY_WRITE (ROLES_STAFF | ROLE_CITIZEN)
 

@@ -337,10 +337,8 @@ static int audit_cmd_list(int argc, char **argv)
 	const char *dbflag = NULL;
 	int64_t limit = 20;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "limit", OPT_INT, &limit, "N",
-		  "how many entries (default 20)" },
+		OPT_DB(&dbflag),
+		{ "limit", OPT_INT, &limit, "N", "how many entries (default 20)" },
 		OPT_END,
 	};
 	struct store_stmt *s;

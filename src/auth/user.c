@@ -505,16 +505,11 @@ static int user_cmd_add(int argc, char **argv)
 	struct user_new u = { 0 };
 	bool stdin_pw = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "login", OPT_STRING, &u.login, "LOGIN",
-		  "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
-		{ "role", OPT_STRING, &u.role, "ROLE",
-		  "citizen, officer, mission-head, hq or auditor" },
-		{ "mission", OPT_STRING, &u.mission, "CODE",
-		  "the mission of an officer or mission head" },
-		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL,
-		  "read the password (10 characters or more)" },
+		OPT_DB(&dbflag),
+		{ "login", OPT_STRING, &u.login, "LOGIN", "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
+		{ "role", OPT_STRING, &u.role, "ROLE", "citizen, officer, mission-head, hq or auditor" },
+		{ "mission", OPT_STRING, &u.mission, "CODE", "the mission of an officer or mission head" },
+		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL, "read the password (10 characters or more)" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT, pw = STRBUF_INIT;
@@ -596,12 +591,9 @@ int cmd_test_login(int argc, char **argv)
 	const char *dbflag = NULL, *login = NULL;
 	bool stdin_pw = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "login", OPT_STRING, &login, "LOGIN",
-		  "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
-		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL,
-		  "read the password (10 characters or more)" },
+		OPT_DB(&dbflag),
+		{ "login", OPT_STRING, &login, "LOGIN", "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
+		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL, "read the password (10 characters or more)" },
 		OPT_END,
 	};
 	struct strbuf pw = STRBUF_INIT;

@@ -790,10 +790,8 @@ static int bench_import(int argc, char **argv)
 	int64_t people = 1000000;
 	bool json = false;
 	struct opt opts[] = {
-		{ "people", OPT_INT, &people, "N",
-		  "registrants to generate (default 1000000)" },
-		{ "json", OPT_FLAG, &json, NULL,
-		  "machine-readable output" },
+		{ "people", OPT_INT, &people, "N", "registrants to generate (default 1000000)" },
+		{ "json", OPT_FLAG, &json, NULL, "machine-readable output" },
 		OPT_END,
 	};
 	char dir[64];

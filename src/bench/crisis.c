@@ -973,20 +973,13 @@ int bench_crisis(int argc, char **argv)
 	struct opts o = { .people = 5000000, .dispatch_s = 30, .duration = 20,
 			  .connections = 128, .threads = 2 };
 	struct opt opts[] = {
-		{ "people", OPT_INT, &o.people, "N",
-		  "registrants to generate (default 5000000)" },
-		{ "affected", OPT_INT, &o.affected, "A",
-		  "the roster to aim at (default N/5)" },
-		{ "dispatch-seconds", OPT_INT, &o.dispatch_s, "D",
-		  "the most seconds each channel's dispatch runs (default 30)" },
-		{ "duration", OPT_INT, &o.duration, "S",
-		  "seconds of the check-in load (default 20)" },
-		{ "connections", OPT_INT, &o.connections, "C",
-		  "wrk's open connections (default 128)" },
-		{ "threads", OPT_INT, &o.threads, "T",
-		  "wrk threads (default 2)" },
-		{ "json", OPT_FLAG, &o.json, NULL,
-		  "machine-readable output" },
+		{ "people", OPT_INT, &o.people, "N", "registrants to generate (default 5000000)" },
+		{ "affected", OPT_INT, &o.affected, "A", "the roster to aim at (default N/5)" },
+		{ "dispatch-seconds", OPT_INT, &o.dispatch_s, "D", "the most seconds each channel's dispatch runs (default 30)" },
+		{ "duration", OPT_INT, &o.duration, "S", "seconds of the check-in load (default 20)" },
+		{ "connections", OPT_INT, &o.connections, "C", "wrk's open connections (default 128)" },
+		{ "threads", OPT_INT, &o.threads, "T", "wrk threads (default 2)" },
+		{ "json", OPT_FLAG, &o.json, NULL, "machine-readable output" },
 		OPT_END,
 	};
 	struct run r = { .o = &o, .db_path = STRBUF_INIT };

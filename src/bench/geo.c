@@ -2023,12 +2023,9 @@ int bench_geo(int argc, char **argv)
 	int64_t people = 1000000, per_kind = 40;
 	bool json = false;
 	struct opt opts[] = {
-		{ "people", OPT_INT, &people, "N",
-		  "registrants to generate (default 1000000)" },
-		{ "queries", OPT_INT, &per_kind, "Q",
-		  "queries of each kind (default 40; countries: at most 30, each once)" },
-		{ "json", OPT_FLAG, &json, NULL,
-		  "machine-readable output" },
+		{ "people", OPT_INT, &people, "N", "registrants to generate (default 1000000)" },
+		{ "queries", OPT_INT, &per_kind, "Q", "queries of each kind (default 40; countries: at most 30, each once)" },
+		{ "json", OPT_FLAG, &json, NULL, "machine-readable output" },
 		OPT_END,
 	};
 	char dir[64];

@@ -505,16 +505,11 @@ int bench_http(int argc, char **argv)
 	struct opts o = { .people = 100000, .duration = 10, .connections = 64,
 			  .threads = 2 };
 	struct opt opts[] = {
-		{ "people", OPT_INT, &o.people, "N",
-		  "registrants to generate (default 100000)" },
-		{ "duration", OPT_INT, &o.duration, "S",
-		  "seconds of each wrk run (default 10)" },
-		{ "connections", OPT_INT, &o.connections, "C",
-		  "wrk's open connections (default 64)" },
-		{ "threads", OPT_INT, &o.threads, "T",
-		  "server threads, wrk threads and nginx workers (default 2)" },
-		{ "json", OPT_FLAG, &o.json, NULL,
-		  "machine-readable output" },
+		{ "people", OPT_INT, &o.people, "N", "registrants to generate (default 100000)" },
+		{ "duration", OPT_INT, &o.duration, "S", "seconds of each wrk run (default 10)" },
+		{ "connections", OPT_INT, &o.connections, "C", "wrk's open connections (default 64)" },
+		{ "threads", OPT_INT, &o.threads, "T", "server threads, wrk threads and nginx workers (default 2)" },
+		{ "json", OPT_FLAG, &o.json, NULL, "machine-readable output" },
 		OPT_END,
 	};
 	struct run r = { .o = &o };

@@ -39,6 +39,10 @@ struct opt {
 	const char *help;   /* one line for the command's --help */
 };
 #define OPT_END { NULL, 0, NULL, NULL, NULL }
+/* The options most commands share: the database and its key file (the
+ * settings db and key, which a command's own flag overrides). */
+#define OPT_DB(v) { "db", OPT_STRING, (v), "PATH", "the database" }
+#define OPT_KEY(v) { "key", OPT_STRING, (v), "FILE", "the key file" }
 
 /*
  * Parse `--name VALUE`, `--name=VALUE` and flags from argv[1..]; everything

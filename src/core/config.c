@@ -89,8 +89,7 @@ int cmd_config(int argc, char **argv)
 	const struct setting *t = settings_table();
 	bool reference = false;
 	const struct opt opts[] = {
-		{ "reference", OPT_FLAG, &reference, NULL,
-		  "the table of settings, as docs/configuration.md has it" },
+		{ "reference", OPT_FLAG, &reference, NULL, "the table of settings, as docs/configuration.md has it" },
 		OPT_END,
 	};
 	struct strbuf line = STRBUF_INIT;

@@ -226,38 +226,22 @@ static int change_begin(struct store *st, int64_t incident, const char *actor,
 			const char *now, const char *reason, int64_t *change,
 			struct strbuf *err)
 {
-	struct store_stmt *s;
-	int rc;
+	int rc = store_one_int64(st, change, "INSERT INTO roster_change (incident_id, "
+				 "at, actor, reason) VALUES (?, ?, ?, ?) RETURNING id",
+				 "record the roster change", err, "isss", incident,
+				 now, actor, reason);
 
-	if (store_prepare(st, "INSERT INTO roster_change (incident_id, at, actor, "
-			  "reason) VALUES (?, ?, ?, ?) RETURNING id", &s))
-		return db_fail(st, err, "record the roster change");
-	store_bind_int64(s, 1, incident);
-	store_bind_str(s, 2, now);
-	store_bind_str(s, 3, actor);
-	store_bind_str(s, 4, reason);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*change = store_col_int64(s, 0);
-	store_reset(s);
-	return rc == STORE_ROW ? HW_OK : db_fail(st, err, "record the roster change");
+	return rc == STORE_ROW ? HW_OK : rc < 0 ? rc : db_fail(st, err,
+							       "record the roster change");
 }
 
 static int change_counts(struct store *st, int64_t change, size_t joined,
 			 size_t rejoined, size_t left, struct strbuf *err)
 {
-	struct store_stmt *s;
-
-	if (store_prepare(st, "UPDATE roster_change SET joined = ?, rejoined = ?, "
-			  "left_area = ? WHERE id = ?", &s))
-		return db_fail(st, err, "record the roster change");
-	store_bind_int64(s, 1, (int64_t)joined);
-	store_bind_int64(s, 2, (int64_t)rejoined);
-	store_bind_int64(s, 3, (int64_t)left);
-	store_bind_int64(s, 4, change);
-	if (store_run(s))
-		return db_fail(st, err, "record the roster change");
-	return HW_OK;
+	return store_exec_args(st, "UPDATE roster_change SET joined = ?, rejoined = ?, "
+			       "left_area = ? WHERE id = ?", "record the roster change",
+			       err, "iiii", (int64_t)joined, (int64_t)rejoined,
+			       (int64_t)left, change);
 }
 
 /*
@@ -429,32 +413,20 @@ out:
 static int mission_add_country(struct store *st, int64_t incident,
 			       const char *country, struct strbuf *err)
 {
-	struct store_stmt *s;
-
-	if (store_prepare(st, "INSERT INTO incident_mission (incident_id, mission_id) "
-			  "SELECT ?, mission_id FROM mission_country WHERE country = ? "
-			  "ON CONFLICT DO NOTHING", &s))
-		return db_fail(st, err, "record the missions concerned");
-	store_bind_int64(s, 1, incident);
-	store_bind_str(s, 2, country);
-	if (store_run(s))
-		return db_fail(st, err, "record the missions concerned");
-	return HW_OK;
+	return store_exec_args(st, "INSERT INTO incident_mission (incident_id, "
+			       "mission_id) SELECT ?, mission_id FROM mission_country "
+			       "WHERE country = ? ON CONFLICT DO NOTHING",
+			       "record the missions concerned", err, "is", incident,
+			       country);
 }
 
 static int mission_add(struct store *st, int64_t incident, int64_t mission,
 		       struct strbuf *err)
 {
-	struct store_stmt *s;
-
-	if (store_prepare(st, "INSERT INTO incident_mission (incident_id, mission_id) "
-			  "VALUES (?, ?) ON CONFLICT DO NOTHING", &s))
-		return db_fail(st, err, "record the missions concerned");
-	store_bind_int64(s, 1, incident);
-	store_bind_int64(s, 2, mission);
-	if (store_run(s))
-		return db_fail(st, err, "record the missions concerned");
-	return HW_OK;
+	return store_exec_args(st, "INSERT INTO incident_mission (incident_id, "
+			       "mission_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			       "record the missions concerned", err, "ii", incident,
+			       mission);
 }
 
 /* The missions of the countries where persons inside the area are, and of
@@ -486,19 +458,12 @@ static int missions_follow(struct store *st, struct geo *g, int64_t incident,
 static int roster_in_area(struct store *st, int64_t id, int64_t *n,
 			  struct strbuf *err)
 {
-	struct store_stmt *s;
 	int rc;
 
 	*n = 0;
-	if (store_prepare(st, "SELECT count(*) FROM roster WHERE incident_id = ? "
-			  "AND in_area = 1", &s))
-		return db_fail(st, err, "count the roster");
-	store_bind_int64(s, 1, id);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*n = store_col_int64(s, 0);
-	store_reset(s);
-	return rc == STORE_ROW ? HW_OK : db_fail(st, err, "count the roster");
+	rc = store_one_int64(st, n, "SELECT count(*) FROM roster WHERE incident_id = ? "
+			     "AND in_area = 1", "count the roster", err, "i", id);
+	return rc < 0 ? rc : HW_OK;
 }
 
 /* ---- CAP messages applied ---- */
@@ -506,30 +471,22 @@ static int roster_in_area(struct store *st, int64_t id, int64_t *n,
 static int cap_record(struct store *st, int64_t incident,
 		      const struct cap_message *m, struct strbuf *err)
 {
-	struct store_stmt *s;
-	char now[21];
+	struct strbuf why = STRBUF_INIT;
+	char now[TIME_ISO_SIZE];
 	int rc;
 
 	time_iso_now(now);
-	if (store_prepare(st, "INSERT INTO incident_cap (incident_id, sender, "
-			  "identifier, sent, msg_type, cap_status, received_at) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?)", &s))
-		return db_fail(st, err, "record the CAP message");
-	store_bind_int64(s, 1, incident);
-	store_bind_str(s, 2, m->sender);
-	store_bind_str(s, 3, m->identifier);
-	store_bind_str(s, 4, m->sent);
-	store_bind_str(s, 5, m->msg_type);
-	store_bind_str(s, 6, m->status);
-	store_bind_str(s, 7, now);
-	rc = store_run(s);
-	if (rc == HW_ECONFLICT) {
+	rc = store_exec_args(st, "INSERT INTO incident_cap (incident_id, sender, "
+			     "identifier, sent, msg_type, cap_status, received_at) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?)", "record the CAP message",
+			     &why, "issssss", incident, m->sender, m->identifier,
+			     m->sent, m->msg_type, m->status, now);
+	if (rc == HW_ECONFLICT)
 		strbuf_addstr(err, "cap: this message was applied already");
-		return rc;
-	}
-	if (rc)
-		return db_fail(st, err, "record the CAP message");
-	return HW_OK;
+	else if (rc)
+		strbuf_addbuf(err, &why);
+	strbuf_release(&why);
+	return rc;
 }
 
 /* The incident that a message (sender, identifier) was applied to: *id,
@@ -537,21 +494,25 @@ static int cap_record(struct store *st, int64_t incident,
 static int cap_find(struct store *st, const char *sender, const char *identifier,
 		    int64_t *id, struct strbuf *err)
 {
-	struct store_stmt *s;
 	int rc;
 
 	*id = 0;
-	if (store_prepare(st, "SELECT incident_id FROM incident_cap "
-			  "WHERE sender = ? AND identifier = ?", &s))
-		return db_fail(st, err, "read the CAP messages");
-	store_bind_str(s, 1, sender);
-	store_bind_str(s, 2, identifier);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*id = store_col_int64(s, 0);
-	store_reset(s);
+	rc = store_one_int64(st, id, "SELECT incident_id FROM incident_cap WHERE "
+			     "sender = ? AND identifier = ?", "read the CAP messages",
+			     err, "ss", sender, identifier);
+	return rc < 0 ? rc : HW_OK;
+}
+
+/* After stepping a read of incident `id`: HW_OK for its row,
+ * HW_ENOTFOUND "no incident ID" for none, HW_EDB for a failure. */
+static int found(struct store *st, int rc, int64_t id, struct strbuf *err)
+{
 	if (rc < 0)
-		return db_fail(st, err, "read the CAP messages");
+		return db_fail(st, err, "read the incident");
+	if (rc == STORE_DONE) {
+		strbuf_addf(err, "no incident %lld", (long long)id);
+		return HW_ENOTFOUND;
+	}
 	return HW_OK;
 }
 
@@ -569,12 +530,8 @@ static int incident_status(struct store *st, int64_t id, char status[16],
 	if (rc == STORE_ROW)
 		snprintf(status, 16, "%s", store_col_text(s, 0, NULL));
 	store_reset(s);
-	if (rc < 0)
-		return db_fail(st, err, "read the incident");
-	if (rc == STORE_DONE) {
-		strbuf_addf(err, "no incident %lld", (long long)id);
-		return HW_ENOTFOUND;
-	}
+	if ((rc = found(st, rc, id, err)))
+		return rc;
 	return HW_OK;
 }
 
@@ -756,8 +713,7 @@ static int apply_cap_change(struct store *st, struct geo *g,
 			    const struct cap_message *m, const char *actor,
 			    struct incident_outcome *out, struct strbuf *err)
 {
-	struct store_stmt *s;
-	char now[21];
+	char now[TIME_ISO_SIZE];
 	int rc;
 
 	if ((rc = cap_target(st, m, &out->id, err)))
@@ -768,14 +724,10 @@ static int apply_cap_change(struct store *st, struct geo *g,
 		return rc;
 	if (!strcmp(m->msg_type, "Cancel")) {
 		time_iso_now(now);
-		if (store_prepare(st, "UPDATE incident SET status = 'cancelled', "
-				  "updated_at = ?, closed_at = ? WHERE id = ?", &s))
-			return db_fail(st, err, "cancel the incident");
-		store_bind_str(s, 1, now);
-		store_bind_str(s, 2, now);
-		store_bind_int64(s, 3, out->id);
-		if (store_run(s))
-			return db_fail(st, err, "cancel the incident");
+		if (store_exec_args(st, "UPDATE incident SET status = 'cancelled', "
+				    "updated_at = ?, closed_at = ? WHERE id = ?",
+				    "cancel the incident", err, "ssi", now, now, out->id))
+			return HW_EDB;
 		out->action = "incident-cancel";
 		return roster_in_area(st, out->id, &out->in_area, err);
 	}
@@ -942,22 +894,15 @@ out:
 
 int incident_close(struct store *st, int64_t id, struct strbuf *err)
 {
-	struct store_stmt *s;
-	char now[21];
+	char now[TIME_ISO_SIZE];
 	int rc;
 
 	if ((rc = require_open(st, id, err)))
 		return rc;
 	time_iso_now(now);
-	if (store_prepare(st, "UPDATE incident SET status = 'closed', "
-			  "closed_at = ?, updated_at = ? WHERE id = ?", &s))
-		return db_fail(st, err, "close the incident");
-	store_bind_str(s, 1, now);
-	store_bind_str(s, 2, now);
-	store_bind_int64(s, 3, id);
-	if (store_run(s))
-		return db_fail(st, err, "close the incident");
-	return HW_OK;
+	return store_exec_args(st, "UPDATE incident SET status = 'closed', "
+			       "closed_at = ?, updated_at = ? WHERE id = ?",
+			       "close the incident", err, "ssi", now, now, id);
 }
 
 /* ---- Joining the roster on arrival ---- */
@@ -1327,7 +1272,7 @@ static int add_missions(struct store *st, int64_t id, json_t *o, struct strbuf *
 	return add_rows(st, id, o, "missions", "SELECT m.id, m.code, m.name FROM "
 			"incident_mission im JOIN mission m ON m.id = im.mission_id "
 			"WHERE im.incident_id = ? ORDER BY m.code", mission_fields,
-			"the missions concerned", err);
+			"read the missions concerned", err);
 }
 
 static int add_cap_messages(struct store *st, int64_t id, json_t *o,
@@ -1336,7 +1281,7 @@ static int add_cap_messages(struct store *st, int64_t id, json_t *o,
 	return add_rows(st, id, o, "cap_messages", "SELECT sender, identifier, sent, "
 			"msg_type, cap_status, received_at FROM incident_cap "
 			"WHERE incident_id = ? ORDER BY id", cap_message_fields,
-			"the CAP messages", err);
+			"read the CAP messages", err);
 }
 
 int incident_json(struct store *st, int64_t id, const char *scope_sql,
@@ -1363,12 +1308,8 @@ int incident_json(struct store *st, int64_t id, const char *scope_sql,
 							  text ? text : "", len));
 	}
 	store_reset(s);
-	if (rc < 0)
-		return db_fail(st, err, "read the incident");
-	if (rc == STORE_DONE) {
-		strbuf_addf(err, "no incident %lld", (long long)id);
-		return HW_ENOTFOUND;
-	}
+	if ((rc = found(st, rc, id, err)))
+		return rc;
 	if ((rc = add_missions(st, id, o, err)) ||
 	    (rc = add_cap_messages(st, id, o, err)))
 		goto fail;

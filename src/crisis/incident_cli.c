@@ -149,7 +149,7 @@ out:
 
 /* The options of create and update; create adds --exercise. */
 #define CHANGE_OPTIONS(dbflag, ao, spec, verbose) \
-	{ "db", OPT_STRING, &(dbflag), "PATH", "the database" }, \
+	OPT_DB(&(dbflag)), \
 	AREA_OPTIONS(&(ao)), \
 	{ "title", OPT_STRING, &(spec).title, "TEXT", \
 	  "the incident's title (a CAP alert's headline by default)" }, \
@@ -187,8 +187,7 @@ static int cmd_create(int argc, char **argv)
 	bool verbose = false;
 	const struct opt opts[] = {
 		CHANGE_OPTIONS(dbflag, ao, spec, verbose),
-		{ "exercise", OPT_FLAG, &spec.exercise, NULL,
-		  "an exercise: its messages are never sent" },
+		{ "exercise", OPT_FLAG, &spec.exercise, NULL, "an exercise: its messages are never sent" },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct incident_outcome o;
@@ -238,8 +237,7 @@ static int cmd_close(int argc, char **argv)
 	static const char cmd[] = "incident close";
 	const char *dbflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
+		OPT_DB(&dbflag),
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
@@ -289,10 +287,8 @@ static int cmd_list(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool as_json = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "json", OPT_FLAG, &as_json, NULL,
-		  "the incidents as one JSON array" },
+		OPT_DB(&dbflag),
+		{ "json", OPT_FLAG, &as_json, NULL, "the incidents as one JSON array" },
 		OPT_END,
 	};
 	struct store_stmt *s;
@@ -381,10 +377,8 @@ static int cmd_show(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool as_json = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "json", OPT_FLAG, &as_json, NULL,
-		  "as JSON, with 'affected' and 'by_status' (the count per roster status)" },
+		OPT_DB(&dbflag),
+		{ "json", OPT_FLAG, &as_json, NULL, "as JSON, with 'affected' and 'by_status' (the count per roster status)" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;
@@ -550,12 +544,9 @@ static int cmd_poll(int argc, char **argv)
 	const char *dbflag = NULL, *feed = NULL;
 	int64_t timeout = 30;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "feed", OPT_STRING, &feed, "URL",
-		  "the Atom or RSS feed of CAP alerts (http or https)" },
-		{ "timeout", OPT_INT, &timeout, "S",
-		  "seconds per download (default 30)" },
+		OPT_DB(&dbflag),
+		{ "feed", OPT_STRING, &feed, "URL", "the Atom or RSS feed of CAP alerts (http or https)" },
+		{ "timeout", OPT_INT, &timeout, "S", "seconds per download (default 30)" },
 		OPT_END,
 	};
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;

@@ -1602,18 +1602,12 @@ int cmd_notify(int argc, char **argv)
 	int64_t incident = 0;
 	bool json = false;
 	const struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "incident", OPT_INT, &incident, "ID",
-		  "the incident (required; it must be open)" },
-		{ "template", OPT_STRING, &template, "NAME",
-		  "alert (default) or kin" },
-		{ "channels", OPT_STRING, &channels, "LIST",
-		  "default email,sms, and webhook when a webhook URL is set" },
-		{ "instructions", OPT_STRING, &instructions, "TEXT",
-		  "what people should do (default: the template's)" },
-		{ "json", OPT_FLAG, &json, NULL,
-		  "the counts as one JSON object" },
+		OPT_DB(&dbflag),
+		{ "incident", OPT_INT, &incident, "ID", "the incident (required; it must be open)" },
+		{ "template", OPT_STRING, &template, "NAME", "alert (default) or kin" },
+		{ "channels", OPT_STRING, &channels, "LIST", "default email,sms, and webhook when a webhook URL is set" },
+		{ "instructions", OPT_STRING, &instructions, "TEXT", "what people should do (default: the template's)" },
+		{ "json", OPT_FLAG, &json, NULL, "the counts as one JSON object" },
 		OPT_END,
 	};
 	struct outbox_settings set;

@@ -678,10 +678,8 @@ int cmd_dispatch(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool once = false;
 	const struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "once", OPT_FLAG, &once, NULL,
-		  "stop when nothing is left to send or retry (one escalation pass first)" },
+		OPT_DB(&dbflag),
+		{ "once", OPT_FLAG, &once, NULL, "stop when nothing is left to send or retry (one escalation pass first)" },
 		OPT_END,
 	};
 	struct outbox_settings set;

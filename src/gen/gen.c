@@ -2184,16 +2184,11 @@ int cmd_gen(int argc, char **argv)
 	int64_t people = INT64_MIN;
 	const char *seed_s = NULL, *nat_s = "CN", *today_s = NULL, *out = NULL;
 	const struct opt opts[] = {
-		{ "people", OPT_INT, &people, "N",
-		  "how many people (required)" },
-		{ "seed", OPT_STRING, &seed_s, "S",
-		  "random seed (default 1)" },
-		{ "nationality", OPT_STRING, &nat_s, "CC",
-		  "ISO 3166-1 alpha-2 code (default CN; tables for CN, IN, PH, US, a generic one for the rest)" },
-		{ "today", OPT_STRING, &today_s, "DATE",
-		  "the date trips are placed around (default today, UTC)" },
-		{ "out", OPT_STRING, &out, "FILE",
-		  "where to write; '-' for standard output (required)" },
+		{ "people", OPT_INT, &people, "N", "how many people (required)" },
+		{ "seed", OPT_STRING, &seed_s, "S", "random seed (default 1)" },
+		{ "nationality", OPT_STRING, &nat_s, "CC", "ISO 3166-1 alpha-2 code (default CN; tables for CN, IN, PH, US, a generic one for the rest)" },
+		{ "today", OPT_STRING, &today_s, "DATE", "the date trips are placed around (default today, UTC)" },
+		{ "out", OPT_STRING, &out, "FILE", "where to write; '-' for standard output (required)" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT, tmp = STRBUF_INIT;

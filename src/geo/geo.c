@@ -159,15 +159,9 @@ static void sort_any(void *base, size_t n, size_t size,
 
 /* --- columns ----------------------------------------------------------- */
 
-static void cols_reserve(struct cols *c, size_t n)
+/* Every column resized to `a` entries. */
+static void cols_resize(struct cols *c, size_t a)
 {
-	size_t a = c->alloc;
-
-	if (n <= a)
-		return;
-	a = a ? a : 1024;
-	while (a < n)
-		a *= 2;
 	c->lat = xrealloc(c->lat, a * sizeof(*c->lat));
 	c->lon = xrealloc(c->lon, a * sizeof(*c->lon));
 	c->person = xrealloc(c->person, a * sizeof(*c->person));
@@ -177,18 +171,22 @@ static void cols_reserve(struct cols *c, size_t n)
 	c->alloc = a;
 }
 
+static void cols_reserve(struct cols *c, size_t n)
+{
+	size_t a = c->alloc;
+
+	if (n <= a)
+		return;
+	a = a ? a : 1024;
+	while (a < n)
+		a *= 2;
+	cols_resize(c, a);
+}
+
 /* Make room for exactly n entries (no more), for the sorted arrays. */
 static void cols_reserve_exact(struct cols *c, size_t n)
 {
-	size_t a = n ? n : 1;
-
-	c->lat = xrealloc(c->lat, a * sizeof(*c->lat));
-	c->lon = xrealloc(c->lon, a * sizeof(*c->lon));
-	c->person = xrealloc(c->person, a * sizeof(*c->person));
-	c->arr = xrealloc(c->arr, a * sizeof(*c->arr));
-	c->dep = xrealloc(c->dep, a * sizeof(*c->dep));
-	c->country = xrealloc(c->country, a * sizeof(*c->country));
-	c->alloc = a;
+	cols_resize(c, n ? n : 1);
 }
 
 static void cols_release(struct cols *c)
@@ -572,21 +570,34 @@ static int32_t text_day(struct store_stmt *s, int col)
 	return d;
 }
 
-int geo_presence_from_row(struct store_stmt *s, struct geo_presence *p)
+/* Column 0 as a person's id that fits the engine: HW_EINPUT otherwise. */
+static int row_person(struct store_stmt *s, uint32_t *person)
 {
-	const char *cc = store_col_text(s, 5, NULL);
 	int64_t id = store_col_int64(s, 0);
 
 	if (id <= 0 || id > UINT32_MAX)
 		return HW_EINPUT;
-	p->person = (uint32_t)id;
+	*person = (uint32_t)id;
+	return HW_OK;
+}
+
+/* A two-letter code from a column's text, NUL-terminated; "" for none. */
+static void code2(char out[3], const char *text)
+{
+	memset(out, 0, 3);
+	if (text && strlen(text) == 2)
+		memcpy(out, text, 2);
+}
+
+int geo_presence_from_row(struct store_stmt *s, struct geo_presence *p)
+{
+	if (row_person(s, &p->person))
+		return HW_EINPUT;
 	p->lat = store_col_double(s, 1);
 	p->lon = store_col_double(s, 2);
 	p->arrival = clamp_day(text_day(s, 3), GEO_OPEN_START);
 	p->departure = clamp_day(text_day(s, 4), GEO_OPEN_END);
-	memset(p->country, 0, sizeof(p->country));
-	if (cc && strlen(cc) == 2)
-		memcpy(p->country, cc, 2);
+	code2(p->country, store_col_text(s, 5, NULL));
 	p->organisation = store_col_null(s, 6) ? 0
 		: (uint32_t)store_col_int64(s, 6);
 	return HW_OK;
@@ -594,15 +605,9 @@ int geo_presence_from_row(struct store_stmt *s, struct geo_presence *p)
 
 int geo_person_from_row(struct store_stmt *s, struct geo_person *p)
 {
-	const char *nat = store_col_text(s, 1, NULL);
-	int64_t id = store_col_int64(s, 0);
-
-	if (id <= 0 || id > UINT32_MAX)
+	if (row_person(s, &p->person))
 		return HW_EINPUT;
-	p->person = (uint32_t)id;
-	memset(p->nationality, 0, sizeof(p->nationality));
-	if (nat && strlen(nat) == 2)
-		memcpy(p->nationality, nat, 2);
+	code2(p->nationality, store_col_text(s, 1, NULL));
 	p->needs = needs_bits(store_col_text(s, 2, NULL));
 	return HW_OK;
 }
@@ -1355,6 +1360,31 @@ static void collect_init(struct collect *c, const struct geo *g,
 	}
 }
 
+/*
+ * Call `each` (with `arg`) for every entry inside `area` that `f` lets
+ * through, each presence of a person on its own (no once-per-person
+ * bitmap), under the read lock.
+ */
+static int walk(struct geo *g, const struct geoarea *area,
+		const struct geo_filter *f,
+		void (*each)(struct collect *, const struct cols *, size_t),
+		void *arg, struct strbuf *err)
+{
+	struct collect c;
+	int rc;
+
+	pthread_rwlock_rdlock(&g->lock);
+	collect_init(&c, g, f);
+	free(c.bitmap);
+	c.bitmap = NULL;
+	c.each = each;
+	c.arg = arg;
+	rc = run(g, area, &c, err);
+	pthread_rwlock_unlock(&g->lock);
+	free(c.in_org);
+	return rc;
+}
+
 int geo_query(struct geo *g, const struct geoarea *area,
 	      const struct geo_filter *f, struct geo_result *out,
 	      struct strbuf *err)
@@ -1418,19 +1448,18 @@ static void each_entry(struct collect *c, const struct cols *e, size_t i)
 		memcpy(p->country, refgeo_country_at((size_t)ci - 1)->code, 2);
 }
 
+/* -1, 0 or 1 as x is below, equal to or above y. */
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y))
+
 static int cmp_presence(const void *a, const void *b)
 {
 	const struct geo_presence *x = a, *y = b;
+	int c;
 
-	if (x->person != y->person)
-		return x->person < y->person ? -1 : 1;
-	if (x->lat != y->lat)
-		return x->lat < y->lat ? -1 : 1;
-	if (x->lon != y->lon)
-		return x->lon < y->lon ? -1 : 1;
-	if (x->arrival != y->arrival)
-		return x->arrival < y->arrival ? -1 : 1;
-	return x->departure < y->departure ? -1 : x->departure > y->departure;
+	if ((c = CMP(x->person, y->person)) || (c = CMP(x->lat, y->lat)) ||
+	    (c = CMP(x->lon, y->lon)) || (c = CMP(x->arrival, y->arrival)))
+		return c;
+	return CMP(x->departure, y->departure);
 }
 
 int geo_query_presences(struct geo *g, const struct geoarea *area,
@@ -1438,7 +1467,6 @@ int geo_query_presences(struct geo *g, const struct geoarea *area,
 			size_t *n, struct strbuf *err)
 {
 	struct entries a = { 0 };
-	struct collect c;
 	int rc;
 
 	*out = NULL;
@@ -1448,15 +1476,7 @@ int geo_query_presences(struct geo *g, const struct geoarea *area,
 			    f->nationality);
 		return HW_EINPUT;
 	}
-	pthread_rwlock_rdlock(&g->lock);
-	collect_init(&c, g, f);
-	free(c.bitmap);
-	c.bitmap = NULL;
-	c.each = each_entry;
-	c.arg = &a;
-	rc = run(g, area, &c, err);
-	pthread_rwlock_unlock(&g->lock);
-	free(c.in_org);
+	rc = walk(g, area, f, each_entry, &a, err);
 	if (rc) {
 		free(a.v);
 		return rc;
@@ -1517,19 +1537,10 @@ static int collect_pairs(struct geo *g, const struct geoarea *area,
 			 void (*each)(struct collect *, const struct cols *, size_t),
 			 struct pairs *p, struct strbuf *err)
 {
-	struct collect c;
 	size_t i, k = 0;
 	int rc;
 
-	pthread_rwlock_rdlock(&g->lock);
-	collect_init(&c, g, f);
-	free(c.bitmap);
-	c.bitmap = NULL;
-	c.each = each;
-	c.arg = p;
-	rc = run(g, area, &c, err);
-	pthread_rwlock_unlock(&g->lock);
-	free(c.in_org);
+	rc = walk(g, area, f, each, p, err);
 	if (rc)
 		return rc;
 	if (g->multi) {
@@ -1671,22 +1682,13 @@ int geo_nearest(struct geo *g, double lat, double lon, size_t k,
 	}
 	for (;;) {
 		struct geoarea area = { 0 };
-		struct collect c;
 
 		geoarea_init(&area);
 		rc = geoarea_add_circle(&area, lat, lon, km, err);
 		if (rc)
 			return rc;
 		a.n = 0;
-		pthread_rwlock_rdlock(&g->lock);
-		collect_init(&c, g, f);
-		free(c.bitmap);
-		c.bitmap = NULL;
-		c.each = each_near;
-		c.arg = &a;
-		rc = run(g, &area, &c, err);
-		pthread_rwlock_unlock(&g->lock);
-		free(c.in_org);
+		rc = walk(g, &area, f, each_near, &a, err);
 		geoarea_release(&area);
 		if (rc)
 			goto out;
@@ -1713,12 +1715,11 @@ out:
 static int cmp_near_person(const void *a, const void *b)
 {
 	const struct geo_near *x = a, *y = b;
+	int c;
 
-	if (x->person != y->person)
-		return x->person < y->person ? -1 : 1;
-	if (x->lat != y->lat)
-		return x->lat < y->lat ? -1 : 1;
-	return x->lon < y->lon ? -1 : x->lon > y->lon;
+	if ((c = CMP(x->person, y->person)) || (c = CMP(x->lat, y->lat)))
+		return c;
+	return CMP(x->lon, y->lon);
 }
 
 int geo_assign_places(struct geo *g, const struct geoarea *area,
@@ -1731,7 +1732,6 @@ int geo_assign_places(struct geo *g, const struct geoarea *area,
 	struct geo_presence *pp = NULL;
 	struct geo_assignment *res = NULL;
 	struct geo *pg = NULL;
-	struct collect c;
 	size_t i, n = 0;
 	int rc;
 
@@ -1761,15 +1761,7 @@ int geo_assign_places(struct geo *g, const struct geoarea *area,
 	geo_add_presences(pg, pp, nplaces);
 	geo_build(pg);
 
-	pthread_rwlock_rdlock(&g->lock);
-	collect_init(&c, g, f);
-	free(c.bitmap);
-	c.bitmap = NULL;
-	c.each = each_near;
-	c.arg = &a;
-	rc = run(g, area, &c, err);
-	pthread_rwlock_unlock(&g->lock);
-	free(c.in_org);
+	rc = walk(g, area, f, each_near, &a, err);
 	if (rc)
 		goto out;
 	/* One place per person: for the first of its matching presences in

@@ -115,6 +115,7 @@ struct tpoly {
 
 static struct {
 	char *countries_text, *cities_text, *airports_text; /* split in place */
+	size_t cities_alloc, airports_alloc;
 	struct country *countries;
 	size_t ncountries;
 	int16_t by_code[26 * 26];    /* index + 1 of the country, 0 for none */
@@ -392,102 +393,117 @@ static bool parse_latlon(const char *lat_s, const char *lon_s, double *lat,
 	       fabs(*lat) <= 90 && fabs(*lon) <= 180;
 }
 
-static int load_cities(struct strbuf *err)
-{
-	static const char name[] = "refdata/cities.tsv";
-	const struct builtin_file *f = need_file(name, err);
-	char *pos, *line, *fl[5];
-	size_t lineno = 0, alloc = 0;
-	struct country *cur = NULL;
+/*
+ * One row of a reference TSV file: its fields, its country, whether it is
+ * the first row of that country, and its line for messages. It adds the
+ * row to its table and checks the table's order within a country.
+ */
+typedef int (*tsv_row)(const char *name, char **fl, bool first,
+		       size_t lineno, struct strbuf *err);
 
+/* A reference table whose rows are grouped by country. */
+struct tsv_table {
+	const char *name;       /* "refdata/cities.tsv" */
+	const char *what;       /* "cities", in messages */
+	int nfields, cfield;    /* fields a row; which is the country */
+	char **text;            /* the file's text, split in place */
+	size_t *total;          /* rows so far */
+	size_t count_off, first_off; /* the country's count and first index */
+	tsv_row row;
+};
+
+/*
+ * Read a table line by line: `nfields` tab-separated fields, field
+ * `cfield` a known country whose rows stand together (the country keeps
+ * where its group starts and how many it has). HW_EINTERNAL if the data is
+ * damaged.
+ */
+static int load_tsv(const struct tsv_table *t, struct strbuf *err)
+{
+	const struct builtin_file *f = need_file(t->name, err);
+	char *pos, *line, *fl[8];
+	size_t lineno = 0;
+	struct country *cur = NULL;
+	int rc;
+
+	assert(t->nfields <= (int)ARRAY_SIZE(fl));
 	if (!f)
 		return HW_EINTERNAL;
-	G.cities_text = pos = xstrndup(f->data, f->size);
+	*t->text = pos = xstrndup(f->data, f->size);
 	while ((line = next_line(&pos, &lineno))) {
-		struct refgeo_city *city;
 		struct country *c;
+		uint32_t *count, *first;
 
-		if (!split_tabs(line, fl, 5))
-			return damaged(err, name, lineno, "expected 5 fields");
-		c = find_country(fl[1]);
+		if (!split_tabs(line, fl, t->nfields))
+			return damaged(err, t->name, lineno, "expected %d fields", t->nfields);
+		c = find_country(fl[t->cfield]);
 		if (!c)
-			return damaged(err, name, lineno,
-				       "unknown country '%s'", fl[1]);
-		ALLOC_GROW(G.cities, G.ncities + 1, alloc);
-		city = &G.cities[G.ncities];
-		city->name = fl[0];
-		memcpy(city->country, fl[1], 3);
-		if (!*fl[0] || !parse_latlon(fl[2], fl[3], &city->lat,
-					     &city->lon) ||
-		    !parse_u32(fl[4], &city->population))
-			return damaged(err, name, lineno,
-				       "bad name, position or population");
-		if (c != cur) {
-			if (c->ncities)
-				return damaged(err, name, lineno,
-					       "cities of '%s' are not together",
-					       fl[1]);
-			c->first_city = (uint32_t)G.ncities;
-			cur = c;
-		} else if (city->population > city[-1].population) {
-			return damaged(err, name, lineno,
-				       "not sorted by population");
-		}
-		c->ncities++;
-		G.ncities++;
+			return damaged(err, t->name, lineno, "unknown country '%s'",
+				       fl[t->cfield]);
+		count = (uint32_t *)((char *)c + t->count_off);
+		first = (uint32_t *)((char *)c + t->first_off);
+		if (c != cur && *count)
+			return damaged(err, t->name, lineno, "%s of '%s' are not together",
+				       t->what, fl[t->cfield]);
+		if (c != cur)
+			*first = (uint32_t)*t->total;
+		if ((rc = t->row(t->name, fl, c != cur, lineno, err)))
+			return rc;
+		(*count)++;
+		(*t->total)++;
+		cur = c;
 	}
 	return 0;
 }
 
-static int load_airports(struct strbuf *err)
+/* cities.tsv: name, country, lat, lon, population; by population. */
+static int city_row(const char *name, char **fl, bool first, size_t lineno,
+		    struct strbuf *err)
 {
-	static const char name[] = "refdata/airports.tsv";
-	const struct builtin_file *f = need_file(name, err);
-	char *pos, *line, *fl[6];
-	size_t lineno = 0, alloc = 0;
-	struct country *cur = NULL;
+	struct refgeo_city *city;
 
-	if (!f)
-		return HW_EINTERNAL;
-	G.airports_text = pos = xstrndup(f->data, f->size);
-	while ((line = next_line(&pos, &lineno))) {
-		struct refgeo_airport *a;
-		struct country *c;
-
-		if (!split_tabs(line, fl, 6))
-			return damaged(err, name, lineno, "expected 6 fields");
-		c = find_country(fl[2]);
-		if (!c)
-			return damaged(err, name, lineno,
-				       "unknown country '%s'", fl[2]);
-		if (strlen(fl[0]) > 3 || !*fl[1] ||
-		    (strcmp(fl[5], "0") && strcmp(fl[5], "1")))
-			return damaged(err, name, lineno,
-				       "bad IATA code, name or size");
-		ALLOC_GROW(G.airports, G.nairports + 1, alloc);
-		a = &G.airports[G.nairports];
-		memcpy(a->iata, fl[0], strlen(fl[0]) + 1);
-		a->name = fl[1];
-		memcpy(a->country, fl[2], 3);
-		a->large = fl[5][0] == '1';
-		if (!parse_latlon(fl[3], fl[4], &a->lat, &a->lon))
-			return damaged(err, name, lineno, "bad position");
-		if (c != cur) {
-			if (c->nairports)
-				return damaged(err, name, lineno,
-					       "airports of '%s' are not together",
-					       fl[2]);
-			c->first_airport = (uint32_t)G.nairports;
-			cur = c;
-		} else if (a->large && !a[-1].large) {
-			return damaged(err, name, lineno,
-				       "large airport after a medium one");
-		}
-		c->nairports++;
-		G.nairports++;
-	}
+	ALLOC_GROW(G.cities, G.ncities + 1, G.cities_alloc);
+	city = &G.cities[G.ncities];
+	city->name = fl[0];
+	memcpy(city->country, fl[1], 3);
+	if (!*fl[0] || !parse_latlon(fl[2], fl[3], &city->lat, &city->lon) ||
+	    !parse_u32(fl[4], &city->population))
+		return damaged(err, name, lineno, "bad name, position or population");
+	if (!first && city->population > city[-1].population)
+		return damaged(err, name, lineno, "not sorted by population");
 	return 0;
 }
+
+/* airports.tsv: IATA, name, country, lat, lon, large; large ones first. */
+static int airport_row(const char *name, char **fl, bool first, size_t lineno,
+		       struct strbuf *err)
+{
+	struct refgeo_airport *a;
+
+	if (strlen(fl[0]) > 3 || !*fl[1] || (strcmp(fl[5], "0") && strcmp(fl[5], "1")))
+		return damaged(err, name, lineno, "bad IATA code, name or size");
+	ALLOC_GROW(G.airports, G.nairports + 1, G.airports_alloc);
+	a = &G.airports[G.nairports];
+	memcpy(a->iata, fl[0], strlen(fl[0]) + 1);
+	a->name = fl[1];
+	memcpy(a->country, fl[2], 3);
+	a->large = fl[5][0] == '1';
+	if (!parse_latlon(fl[3], fl[4], &a->lat, &a->lon))
+		return damaged(err, name, lineno, "bad position");
+	if (!first && a->large && !a[-1].large)
+		return damaged(err, name, lineno, "large airport after a medium one");
+	return 0;
+}
+
+/* The tables grouped by country, in the order they are loaded. */
+static const struct tsv_table tsv_tables[] = {
+	{ "refdata/cities.tsv", "cities", 5, 1, &G.cities_text, &G.ncities,
+	  offsetof(struct country, ncities), offsetof(struct country, first_city),
+	  city_row },
+	{ "refdata/airports.tsv", "airports", 6, 2, &G.airports_text, &G.nairports,
+	  offsetof(struct country, nairports), offsetof(struct country, first_airport),
+	  airport_row },
+};
 
 /* --- shapes: parsing --------------------------------------------------- */
 
@@ -1096,10 +1112,8 @@ static void load_all(void)
 	int rc;
 
 	rc = load_countries(&err);
-	if (!rc)
-		rc = load_cities(&err);
-	if (!rc)
-		rc = load_airports(&err);
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(tsv_tables); i++)
+		rc = load_tsv(&tsv_tables[i], &err);
 	if (!rc)
 		rc = load_shapes(&err);
 	if (!rc)

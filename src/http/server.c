@@ -291,10 +291,8 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *dbflag = NULL, *keyflag = NULL;
 	const struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "key", OPT_STRING, &keyflag, "FILE",
-		  "the key file" },
+		OPT_DB(&dbflag),
+		OPT_KEY(&keyflag),
 		OPT_END,
 	};
 	struct server_config cfg = { 0 };

@@ -224,14 +224,10 @@ int cmd_export(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL, *country = NULL;
 	const char *format = "csv";
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "key", OPT_STRING, &keyflag, "FILE",
-		  "the key file" },
-		{ "country", OPT_STRING, &country, "CC",
-		  "only presences in this country" },
-		{ "format", OPT_STRING, &format, "F",
-		  "csv (default) or geojson" },
+		OPT_DB(&dbflag),
+		OPT_KEY(&keyflag),
+		{ "country", OPT_STRING, &country, "CC", "only presences in this country" },
+		{ "format", OPT_STRING, &format, "F", "csv (default) or geojson" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;

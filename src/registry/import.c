@@ -978,12 +978,9 @@ int cmd_import(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL;
 	bool skip = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "key", OPT_STRING, &keyflag, "FILE",
-		  "the key file" },
-		{ "skip-invalid", OPT_FLAG, &skip, NULL,
-		  "write the valid rows; put the invalid ones, as they were, in FILE.rejects.csv and the reasons in FILE.rejects.txt" },
+		OPT_DB(&dbflag),
+		OPT_KEY(&keyflag),
+		{ "skip-invalid", OPT_FLAG, &skip, NULL, "write the valid rows; put the invalid ones, as they were, in FILE.rejects.csv and the reasons in FILE.rejects.txt" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;

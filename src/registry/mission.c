@@ -286,18 +286,12 @@ static int mission_cmd_add(int argc, char **argv)
 	const char *dbflag = NULL;
 	struct mission_new m = { 0 };
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "code", OPT_STRING, &m.code, "CODE",
-		  "2 to 16 of A-Z, 0-9 and '-', unique (e.g. EMB-NP)" },
-		{ "name", OPT_STRING, &m.name, "NAME",
-		  "e.g. 'Embassy in Kathmandu'" },
-		{ "kind", OPT_STRING, &m.kind, "KIND",
-		  "embassy (default), consulate, consulate-general, honorary, hq" },
-		{ "countries", OPT_STRING, &m.countries, "LIST",
-		  "ISO 3166-1 alpha-2 codes, comma-separated; the first is where the mission sits" },
-		{ "city", OPT_STRING, &m.city, "CITY",
-		  "where it is" },
+		OPT_DB(&dbflag),
+		{ "code", OPT_STRING, &m.code, "CODE", "2 to 16 of A-Z, 0-9 and '-', unique (e.g. EMB-NP)" },
+		{ "name", OPT_STRING, &m.name, "NAME", "e.g. 'Embassy in Kathmandu'" },
+		{ "kind", OPT_STRING, &m.kind, "KIND", "embassy (default), consulate, consulate-general, honorary, hq" },
+		{ "countries", OPT_STRING, &m.countries, "LIST", "ISO 3166-1 alpha-2 codes, comma-separated; the first is where the mission sits" },
+		{ "city", OPT_STRING, &m.city, "CITY", "where it is" },
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;

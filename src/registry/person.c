@@ -74,10 +74,8 @@ int cmd_test_passport_lookup(int argc, char **argv)
 {
 	const char *dbflag = NULL, *keyflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "key", OPT_STRING, &keyflag, "FILE",
-		  "the key file" },
+		OPT_DB(&dbflag),
+		OPT_KEY(&keyflag),
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT;

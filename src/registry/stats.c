@@ -103,10 +103,8 @@ int cmd_stats(int argc, char **argv)
 	const char *dbflag = NULL;
 	bool json = false;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "json", OPT_FLAG, &json, NULL,
-		  "one JSON object instead of tables" },
+		OPT_DB(&dbflag),
+		{ "json", OPT_FLAG, &json, NULL, "one JSON object instead of tables" },
 		OPT_END,
 	};
 	struct strbuf out = STRBUF_INIT;

@@ -69,8 +69,7 @@ int db_open_cli_args(struct db *db, int argc, char **argv, unsigned flags)
 {
 	const char *dbflag = NULL;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
+		OPT_DB(&dbflag),
 		OPT_END,
 	};
 	int rc = opt_parse_only(opts, argc, argv);
@@ -128,10 +127,8 @@ int cmd_init(int argc, char **argv)
 	const char *dbflag = NULL, *keyflag = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct opt opts[] = {
-		{ "db", OPT_STRING, &dbflag, "PATH",
-		  "the database" },
-		{ "key", OPT_STRING, &keyflag, "FILE",
-		  "the key file" },
+		OPT_DB(&dbflag),
+		OPT_KEY(&keyflag),
 		OPT_END,
 	};
 	struct db db;

@@ -79,7 +79,7 @@ int record_rows(struct store *st, struct store_stmt *s,
 		json_array_append_new(arr, record_json(s, fields));
 	store_reset(s);
 	if (rc < 0) {
-		strbuf_addf(err, "cannot read %s: %s", what, store_errmsg(st));
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
 		return HW_EDB;
 	}
 	return HW_OK;
@@ -116,18 +116,65 @@ void store_bind_list(struct store_stmt *s, const char *types, ...)
 	va_end(ap);
 }
 
+static int prepare_va(struct store *st, struct store_stmt **out,
+		      const char *sql, const char *what, struct strbuf *err,
+		      const char *types, va_list ap)
+{
+	if (store_prepare(st, sql, out)) {
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+		return HW_EDB;
+	}
+	bind_va(*out, types, ap);
+	return HW_OK;
+}
+
 int store_prepare_args(struct store *st, struct store_stmt **out,
 		       const char *sql, const char *what, struct strbuf *err,
 		       const char *types, ...)
 {
 	va_list ap;
+	int rc;
 
-	if (store_prepare(st, sql, out)) {
-		strbuf_addf(err, "cannot read %s: %s", what, store_errmsg(st));
-		return HW_EDB;
-	}
 	va_start(ap, types);
-	bind_va(*out, types, ap);
+	rc = prepare_va(st, out, sql, what, err, types, ap);
 	va_end(ap);
-	return HW_OK;
+	return rc;
+}
+
+int store_exec_args(struct store *st, const char *sql, const char *what,
+		    struct strbuf *err, const char *types, ...)
+{
+	struct store_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = prepare_va(st, &s, sql, what, err, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	if ((rc = store_run(s)) < 0)
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+	return rc < 0 ? rc : HW_OK;
+}
+
+int store_one_int64(struct store *st, int64_t *out, const char *sql,
+		    const char *what, struct strbuf *err, const char *types, ...)
+{
+	struct store_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = prepare_va(st, &s, sql, what, err, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		*out = store_col_int64(s, 0);
+	else if (rc < 0)
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+	store_reset(s);
+	return rc;
 }

@@ -54,7 +54,7 @@ json_t *record_json(struct store_stmt *s, const struct rec_field *fields);
 /*
  * Step `s` (prepared and bound) to its end and append every row, as
  * record_json() makes it, to the array `arr`; resets `s`. HW_OK, or HW_EDB
- * with "cannot read WHAT: REASON" in `err`.
+ * with "cannot WHAT: REASON" in `err` (`what`: "read the missions").
  */
 int record_rows(struct store *st, struct store_stmt *s,
 		const struct rec_field *fields, json_t *arr, const char *what,
@@ -72,12 +72,28 @@ void record_set_text(json_t *obj, const char *key, const char *v);
 void store_bind_list(struct store_stmt *s, const char *types, ...);
 
 /*
- * store_prepare() then store_bind_list(): the statement for `sql`, its
- * parameters bound. HW_OK, or HW_EDB with "cannot read WHAT: REASON" in
- * `err` (`what` names what the statement is for: "the missions").
+ * The statement for `sql` with its parameters bound as store_bind_list()
+ * binds them, the caller to step and reset it. HW_OK, or HW_EDB with
+ * "cannot WHAT: REASON" in `err` (`what` says what the statement does:
+ * "read the missions", "record the roster change").
  */
 int store_prepare_args(struct store *st, struct store_stmt **out,
 		       const char *sql, const char *what, struct strbuf *err,
 		       const char *types, ...);
+
+/*
+ * Run a statement that returns no rows, with its parameters: HW_OK, or
+ * HW_EDB / HW_ECONFLICT (a constraint) with "cannot WHAT: REASON".
+ */
+int store_exec_args(struct store *st, const char *sql, const char *what,
+		    struct strbuf *err, const char *types, ...);
+
+/*
+ * The first column of the first row of `sql` (a count, an id RETURNING):
+ * STORE_ROW with it in *out, STORE_DONE when there is no row (*out
+ * unchanged), or HW_EDB / HW_ECONFLICT with "cannot WHAT: REASON".
+ */
+int store_one_int64(struct store *st, int64_t *out, const char *sql,
+		    const char *what, struct strbuf *err, const char *types, ...);
 
 #endif
