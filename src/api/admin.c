@@ -83,10 +83,9 @@ static int mission_json(struct api_req *r, const char *code, json_t **out)
 	int rc;
 
 	*out = NULL;
-	if (store_prepare(r->db->st, "SELECT " MISSION_COLS " FROM mission "
-			  "WHERE code = ?", &s))
+	if (store_prepare_args(r->db->st, &s, "SELECT " MISSION_COLS " FROM mission "
+			       "WHERE code = ?", "read the mission", NULL, "s", code))
 		goto dberr;
-	store_bind_str(s, 1, code);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*out = mission_row(s);

@@ -605,16 +605,11 @@ static int events_fill(struct stream *st, struct store *db)
 /* The id of the last event of incident `id`: where a new stream starts. */
 static int last_event(struct api_req *r, int64_t id, int64_t *out)
 {
-	struct store_stmt *s;
 	int rc;
 
-	if ((rc = store_prepare(r->db->st, "SELECT max(id) FROM roster_event "
-				"WHERE incident_id = ?", &s)))
-		return rc;
-	store_bind_int64(s, 1, id);
-	rc = store_step(s);
-	*out = rc == STORE_ROW ? store_col_int64(s, 0) : 0;
-	store_reset(s);
+	*out = 0;
+	rc = store_one_int64(r->db->st, out, "SELECT max(id) FROM roster_event "
+			     "WHERE incident_id = ?", "read events", NULL, "i", id);
 	return rc < 0 ? rc : HW_OK;
 }
 
@@ -715,10 +710,7 @@ static int mission_calls(struct api_req *r, int64_t id, int64_t mission,
 			"WHEN 'missing' THEN 1 WHEN 'notified' THEN 2 ELSE 3 END, "
 			"r.person_id", &s)))
 		goto out;
-	store_bind_str(s, 1, day);
-	store_bind_str(s, 2, day);
-	store_bind_int64(s, 3, id);
-	store_bind_int64(s, 4, mission);
+	store_bind_list(s, "ssii", day, day, id, mission);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		json_t *o = json_array_get(officers, (size_t)(k++ % (int64_t)nof));
 		json_int_t count = json_integer_value(json_object_get(o, "count"));

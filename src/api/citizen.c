@@ -168,18 +168,10 @@ static int insert_person(struct api_req *r, const struct signup *su, int64_t *id
 			  "language, consent_version, consent_at, created_at, updated_at) "
 			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &s))
 		goto dberr;
-	store_bind_str(s, 1, ext);
-	store_bind_str(s, 2, sv(su, RC_FAMILY_NAME));
-	store_bind_str(s, 3, sv(su, RC_GIVEN_NAME));
-	store_bind_str(s, 4, sv(su, RC_NATIVE_NAME));
-	store_bind_str(s, 5, sv(su, RC_SEX));
-	store_bind_str(s, 6, sv(su, RC_DATE_OF_BIRTH));
-	store_bind_str(s, 7, sv(su, RC_NATIONALITY));
-	store_bind_str(s, 8, sv(su, RC_LANGUAGE));
-	store_bind_str(s, 9, su->consent.buf);
-	store_bind_str(s, 10, now);
-	store_bind_str(s, 11, now);
-	store_bind_str(s, 12, now);
+	store_bind_list(s, "ssssssssssss", ext, sv(su, RC_FAMILY_NAME),
+			sv(su, RC_GIVEN_NAME), sv(su, RC_NATIVE_NAME), sv(su, RC_SEX),
+			sv(su, RC_DATE_OF_BIRTH), sv(su, RC_NATIONALITY),
+			sv(su, RC_LANGUAGE), su->consent.buf, now, now, now);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*id = store_col_int64(s, 0);
@@ -297,8 +289,7 @@ static int household(struct api_req *r, int64_t **ids, size_t *n)
 			  "o.party_id = me.party_id) WHERE me.id = ? "
 			  "ORDER BY o.id <> me.id, o.id LIMIT ?", &s))
 		goto dberr;
-	store_bind_int64(s, 1, r->who.person_id);
-	store_bind_int64(s, 2, HOUSEHOLD_MAX);
+	store_bind_list(s, "ii", r->who.person_id, (int64_t)HOUSEHOLD_MAX);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		ALLOC_GROW(*ids, *n + 1, alloc);
 		(*ids)[(*n)++] = store_col_int64(s, 0);

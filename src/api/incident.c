@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "store/record.h"
 #include "store/db.h"
 #include "geo/geo.h"
 #include "geo/geoarea.h"
@@ -116,8 +117,7 @@ static int incident_visible(struct api_req *r, int64_t id, bool *alone)
 			  "incident_mission WHERE incident_id = incident.id AND "
 			  "mission_id = ?) FROM incident WHERE id = ?", &s))
 		goto dberr;
-	store_bind_int64(s, 1, r->who.mission_id);
-	store_bind_int64(s, 2, id);
+	store_bind_list(s, "ii", r->who.mission_id, id);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		total = store_col_int64(s, 0);
@@ -238,57 +238,81 @@ static int reply_incident(struct api_req *r, int status, int64_t id)
 
 /* ---- Handlers ---- */
 
-static int incident_create(struct api_req *r)
+/*
+ * POST /api/v1/incidents (id 0) and PATCH /api/v1/incidents/{id}: the
+ * body's area, title and type (and, on creation, exercise), written in one
+ * transaction with its audit entry under the presence-writes lock, so the
+ * roster and the geo engine agree. The incident is the answer.
+ */
+static int write_incident(struct api_req *r, int64_t id)
 {
 	struct incident_spec spec = { 0 };
 	struct incident_outcome o;
 	struct strbuf text = STRBUF_INIT, detail = STRBUF_INIT;
 	char object[40];
-	json_t *ex = json_object_get(r->body, "exercise");
 	bool locked = false;
 	int rc;
 
-	if ((rc = area_from_body(r, true, &spec.area, &text)))
+	if ((rc = area_from_body(r, !id, &spec.area, &text)))
 		goto out;
 	spec.title = api_body_str(r, "title");
 	spec.type = api_body_str(r, "type");
-	spec.exercise = json_is_true(ex);
+	spec.exercise = !id && json_is_true(json_object_get(r->body, "exercise"));
 	if (is_staff_restricted(r))
 		spec.mission_id = r->who.mission_id;
-	if (!spec.title && strcmp(spec.area.kind, "cap")) {
+	if (!id && !spec.title && strcmp(spec.area.kind, "cap")) {
 		rc = api_fail(r, 422, "invalid", "title", "give a title (only a "
 			      "CAP alert brings its own)");
 		goto out;
 	}
+	if (id && !spec.title && !spec.type && !spec.area.kind) {
+		rc = api_fail(r, 422, "invalid", NULL, "nothing to change: give a "
+			      "title, a type or an area");
+		goto out;
+	}
 	presence_writes_lock();
 	locked = true;
-	if ((rc = api_tx_begin(r)) || (rc = area_in_jurisdiction(r, &spec.area)))
+	if ((rc = api_tx_begin(r)) || (id && (rc = incident_writable(r, id))) ||
+	    (rc = area_in_jurisdiction(r, &spec.area)))
 		goto out;
-	rc = incident_declare(r->db->st, r->srv->geo, &spec, r->who.actor, &o,
-			      &r->err);
+	rc = id ? incident_change(r->db->st, r->srv->geo, id, &spec, r->who.actor, &o,
+				  &r->err)
+		: incident_declare(r->db->st, r->srv->geo, &spec, r->who.actor, &o,
+				   &r->err);
 	if (rc) {
 		rc = api_fail_from(r, rc, &r->err);
 		goto out;
 	}
 	/* A CAP Update or Cancel changes an incident that exists: the rule
 	 * of changes applies to it. */
-	if (strcmp(o.action, "incident-create") && is_staff_restricted(r) &&
+	if (!id && strcmp(o.action, "incident-create") && is_staff_restricted(r) &&
 	    (rc = incident_writable(r, o.id)))
 		goto out;
+	if (id)
+		o.id = id;
 	snprintf(object, sizeof(object), "incident:%" PRId64, o.id);
 	incident_outcome_detail(&o, spec.area.kind, &detail);
-	if ((rc = api_audit(r, o.action, object, detail.buf)) ||
+	if (id && spec.title)
+		strbuf_addstr(&detail, "; title");
+	if (id && spec.type)
+		strbuf_addf(&detail, "; type");
+	if ((rc = api_audit(r, id ? "incident-update" : o.action, object, detail.buf)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
 	presence_writes_unlock();
 	locked = false;
-	rc = reply_incident(r, strcmp(o.action, "incident-create") ? 200 : 201, o.id);
+	rc = reply_incident(r, id || strcmp(o.action, "incident-create") ? 200 : 201, o.id);
 out:
 	if (locked)
 		presence_writes_unlock();
 	strbuf_release(&text);
 	strbuf_release(&detail);
 	return rc;
+}
+
+static int incident_create(struct api_req *r)
+{
+	return write_incident(r, 0);
 }
 
 static int incident_list(struct api_req *r)
@@ -363,55 +387,10 @@ static int incident_get(struct api_req *r)
 
 static int incident_patch(struct api_req *r)
 {
-	struct incident_spec spec = { 0 };
-	struct incident_outcome o;
-	struct strbuf text = STRBUF_INIT, detail = STRBUF_INIT;
-	char object[40];
-	bool locked = false;
 	int64_t id;
-	int rc;
+	int rc = api_param_id(r, 0, &id);
 
-	if ((rc = api_param_id(r, 0, &id)) ||
-	    (rc = area_from_body(r, false, &spec.area, &text)))
-		goto out;
-	spec.title = api_body_str(r, "title");
-	spec.type = api_body_str(r, "type");
-	if (!spec.title && !spec.type && !spec.area.kind) {
-		rc = api_fail(r, 422, "invalid", NULL, "nothing to change: give a "
-			      "title, a type or an area");
-		goto out;
-	}
-	if (is_staff_restricted(r))
-		spec.mission_id = r->who.mission_id;
-	presence_writes_lock();
-	locked = true;
-	if ((rc = api_tx_begin(r)) || (rc = incident_writable(r, id)) ||
-	    (rc = area_in_jurisdiction(r, &spec.area)))
-		goto out;
-	rc = incident_change(r->db->st, r->srv->geo, id, &spec, r->who.actor, &o,
-			     &r->err);
-	if (rc) {
-		rc = api_fail_from(r, rc, &r->err);
-		goto out;
-	}
-	snprintf(object, sizeof(object), "incident:%" PRId64, id);
-	incident_outcome_detail(&o, spec.area.kind, &detail);
-	if (spec.title)
-		strbuf_addstr(&detail, "; title");
-	if (spec.type)
-		strbuf_addf(&detail, "; type");
-	if ((rc = api_audit(r, "incident-update", object, detail.buf)) ||
-	    (rc = api_tx_commit(r)))
-		goto out;
-	presence_writes_unlock();
-	locked = false;
-	rc = reply_incident(r, 200, id);
-out:
-	if (locked)
-		presence_writes_unlock();
-	strbuf_release(&text);
-	strbuf_release(&detail);
-	return rc;
+	return rc ? rc : write_incident(r, id);
 }
 
 static int incident_close_route(struct api_req *r)

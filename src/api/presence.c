@@ -107,10 +107,9 @@ static int row_load(struct api_req *r, int64_t id, struct presence_row *p)
 	struct store_stmt *s;
 	int rc;
 
-	if (store_prepare(r->db->st, "SELECT " ROW_COLUMNS " FROM presence "
-			  "WHERE id = ?", &s))
+	if (store_prepare_args(r->db->st, &s, "SELECT " ROW_COLUMNS " FROM presence "
+			       "WHERE id = ?", "read the presence", NULL, "i", id))
 		goto dberr;
-	store_bind_int64(s, 1, id);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		row_from_stmt(s, p);

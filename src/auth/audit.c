@@ -332,6 +332,51 @@ out:
 	return rc;
 }
 
+/* An entry of AUDIT_ENTRY_COLUMNS as a line of `audit list`. */
+static void print_entry(struct store_stmt *s)
+{
+	printf("%" PRId64 "\t", store_col_int64(s, 0));
+	for (int c = 1; c < 7; c++)
+		print_field(store_col_text(s, c, NULL), c == 6);
+}
+
+/* The id and hash of the head, as `audit head` prints it. */
+static void print_head(struct store_stmt *s)
+{
+	printf("%" PRId64 " %s\n", store_col_int64(s, 0), store_col_text(s, 1, NULL));
+}
+
+/*
+ * A read of a command: `sql` with its parameters (store_bind_list's
+ * types), each row printed with `print`, `none` printed (if not NULL)
+ * when there is no row. Errors are printed.
+ */
+static int print_rows(const char *cmd, struct db *db, const char *sql,
+		      void (*print)(struct store_stmt *s), const char *none,
+		      const char *types, int64_t arg)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store_stmt *s;
+	int rc, n = 0;
+
+	if ((rc = store_prepare_args(db->st, &s, sql, "read the audit log", &err,
+				     types, arg))) {
+		cli_error(cmd, "%s", err.buf);
+		strbuf_release(&err);
+		return rc;
+	}
+	while ((rc = store_step(s)) == STORE_ROW && ++n)
+		print(s);
+	store_reset(s);
+	if (rc < 0) {
+		cli_error(cmd, "%s", store_errmsg(db->st));
+		return HW_EDB;
+	}
+	if (!n && none)
+		puts(none);
+	return HW_OK;
+}
+
 static int audit_cmd_list(int argc, char **argv)
 {
 	const char *dbflag = NULL;
@@ -341,41 +386,15 @@ static int audit_cmd_list(int argc, char **argv)
 		{ "limit", OPT_INT, &limit, "N", "how many entries (default 20)" },
 		OPT_END,
 	};
-	struct store_stmt *s;
 	struct db db = { 0 };
-	int c, rc;
+	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
+	if ((rc = opt_parse_only(opts, argc, argv)) ||
+	    (rc = opt_check_range(argv[0], "limit", limit, 1, INT64_MAX)) ||
+	    (rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY)))
 		goto out;
-	if (limit < 1) {
-		cli_error(argv[0], "option '--limit': %" PRId64 " is not a "
-			  "positive number", limit);
-		rc = HW_EINPUT;
-		goto out;
-	}
-	rc = db_open_cli(&db, argv[0], dbflag, NULL, DB_READONLY);
-	if (rc)
-		goto out;
-	rc = store_prepare(db.st, "SELECT id, at, actor, action, object, detail, "
-			   "address FROM audit ORDER BY id DESC LIMIT ?", &s);
-	if (rc) {
-		cli_error(argv[0], "%s", store_errmsg(db.st));
-		goto out;
-	}
-	store_bind_int64(s, 1, limit);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		printf("%" PRId64 "\t", store_col_int64(s, 0));
-		for (c = 1; c < 7; c++)
-			print_field(store_col_text(s, c, NULL), c == 6);
-	}
-	store_reset(s);
-	if (rc < 0) {
-		cli_error(argv[0], "%s", store_errmsg(db.st));
-		rc = HW_EDB;
-		goto out;
-	}
-	rc = HW_OK;
+	rc = print_rows(argv[0], &db, "SELECT " AUDIT_ENTRY_COLUMNS " FROM audit "
+			"ORDER BY id DESC LIMIT ?", print_entry, NULL, "i", limit);
 out:
 	db_release(&db);
 	return rc;
@@ -383,33 +402,14 @@ out:
 
 static int audit_cmd_head(int argc, char **argv)
 {
-	struct store_stmt *s;
+	char none[8 + AUDIT_HASH_HEX];
 	struct db db = { 0 };
 	int rc;
 
-	rc = db_open_cli_args(&db, argc, argv, DB_READONLY);
-	if (rc)
-		goto out;
-	rc = store_prepare(db.st, "SELECT id, hash FROM audit ORDER BY id DESC "
-			   "LIMIT 1", &s);
-	if (rc) {
-		cli_error(argv[0], "%s", store_errmsg(db.st));
-		goto out;
-	}
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		printf("%" PRId64 " %s\n", store_col_int64(s, 0),
-		       store_col_text(s, 1, NULL));
-	else if (rc == STORE_DONE)
-		printf("0 %s\n", genesis_hash);
-	store_reset(s);
-	if (rc < 0) {
-		cli_error(argv[0], "%s", store_errmsg(db.st));
-		rc = HW_EDB;
-		goto out;
-	}
-	rc = HW_OK;
-out:
+	snprintf(none, sizeof(none), "0 %s", genesis_hash);
+	if (!(rc = db_open_cli_args(&db, argc, argv, DB_READONLY)))
+		rc = print_rows(argv[0], &db, "SELECT id, hash FROM audit ORDER BY "
+				"id DESC LIMIT 1", print_head, none, "", 0);
 	db_release(&db);
 	return rc;
 }

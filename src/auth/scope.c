@@ -11,40 +11,67 @@
 #include "auth/role.h"
 #include "store/store.h"
 
+/*
+ * What each role sees of a kind of row, as a table: the roles, the
+ * predicate, and what its one `?` binds. A role no rule names sees no row.
+ */
+enum scope_bind {
+	BIND_ONE,      /* the predicate is SCOPE_ALL: everyone */
+	BIND_MISSION,  /* the principal's mission */
+	BIND_PERSON,   /* the principal's own person */
+};
+
+struct scope_rule {
+	unsigned roles;
+	const char *sql;
+	enum scope_bind bind;
+};
+
+/* Always true, with a `?` so that every predicate binds one value. */
+#define SCOPE_ALL "(? IS NOT NULL)"
+
+static const struct scope_rule person_rules[] = {
+	{ ROLE_HQ | ROLE_AUDITOR, SCOPE_ALL, BIND_ONE },
+	/* The jurisdiction's persons as a set (built once per query through
+	 * the presence_country index), so that listing a small jurisdiction
+	 * does not walk the whole registry; its cost follows what the officer
+	 * may see. */
+	{ ROLE_OFFICER | ROLE_MISSION_HEAD,
+	  "person.id IN (SELECT scope_p.person_id FROM presence scope_p "
+	  "JOIN mission_country scope_m ON scope_m.country = scope_p.country "
+	  "WHERE scope_m.mission_id = ?)", BIND_MISSION },
+	{ ROLE_CITIZEN,
+	  "person.id IN (SELECT scope_o.id FROM person scope_me "
+	  "JOIN person scope_o ON scope_o.id = scope_me.id OR "
+	  "(scope_me.party_id IS NOT NULL AND scope_o.party_id = scope_me.party_id) "
+	  "WHERE scope_me.id = ?)", BIND_PERSON },
+};
+
+static const struct scope_rule user_rules[] = {
+	{ ROLE_HQ | ROLE_AUDITOR, SCOPE_ALL, BIND_ONE },
+	{ ROLE_MISSION_HEAD, "app_user.mission_id = ?", BIND_MISSION },
+};
+
+static void apply_rules(const struct scope_rule *rules, size_t n,
+			const struct principal *who, struct scope *s)
+{
+	s->sql = "(? IS NULL)";  /* nobody signed in, or a role without a rule */
+	s->arg = 1;
+	s->all = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!(who->role & rules[i].roles))
+			continue;
+		s->sql = rules[i].sql;
+		s->arg = rules[i].bind == BIND_MISSION ? who->mission_id
+			 : rules[i].bind == BIND_PERSON ? who->person_id : 1;
+		s->all = rules[i].bind == BIND_ONE;
+		return;
+	}
+}
+
 void scope_persons(const struct principal *who, struct scope *s)
 {
-	s->all = false;
-	switch (who->role) {
-	case ROLE_HQ:
-	case ROLE_AUDITOR:
-		s->sql = "(? IS NOT NULL)";
-		s->arg = 1;
-		s->all = true;
-		break;
-	case ROLE_OFFICER:
-	case ROLE_MISSION_HEAD:
-		/* The jurisdiction's persons as a set (built once per query
-		 * through the presence_country index), so that listing a
-		 * small jurisdiction does not walk the whole registry; its
-		 * cost follows what the officer may see. */
-		s->sql = "person.id IN (SELECT scope_p.person_id FROM presence scope_p "
-			 "JOIN mission_country scope_m ON scope_m.country = scope_p.country "
-			 "WHERE scope_m.mission_id = ?)";
-		s->arg = who->mission_id;
-		break;
-	case ROLE_CITIZEN:
-		s->sql = "person.id IN (SELECT scope_o.id FROM person scope_me "
-			 "JOIN person scope_o ON scope_o.id = scope_me.id OR "
-			 "(scope_me.party_id IS NOT NULL AND scope_o.party_id = scope_me.party_id) "
-			 "WHERE scope_me.id = ?)";
-		s->arg = who->person_id;
-		break;
-	default:
-		/* Nobody signed in sees no one. */
-		s->sql = "(? IS NULL)";
-		s->arg = 1;
-		break;
-	}
+	apply_rules(person_rules, ARRAY_SIZE(person_rules), who, s);
 }
 
 /*
@@ -144,23 +171,7 @@ int scope_jurisdiction(struct store *st, const struct principal *who,
 
 void scope_users(const struct principal *who, struct scope *s)
 {
-	s->all = false;
-	switch (who->role) {
-	case ROLE_HQ:
-	case ROLE_AUDITOR:
-		s->sql = "(? IS NOT NULL)";
-		s->arg = 1;
-		s->all = true;
-		break;
-	case ROLE_MISSION_HEAD:
-		s->sql = "app_user.mission_id = ?";
-		s->arg = who->mission_id;
-		break;
-	default:
-		s->sql = "(? IS NULL)";
-		s->arg = 1;
-		break;
-	}
+	apply_rules(user_rules, ARRAY_SIZE(user_rules), who, s);
 }
 
 int scope_user_visible(struct store *st, const struct principal *who,

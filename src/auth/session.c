@@ -4,6 +4,7 @@
  */
 #include "core/homeward.h"
 #include "auth/session.h"
+#include "store/record.h"
 #include "core/time.h"
 
 #include <pthread.h>
@@ -40,8 +41,7 @@ int session_create(struct db *db, int64_t user_id, const char *address,
 		   unsigned minutes, char *token, char *csrf, int64_t *id,
 		   struct strbuf *err)
 {
-	struct store_stmt *s;
-	char hash[65], now[21], until[21];
+	char hash[65], now[TIME_ISO_SIZE], until[TIME_ISO_SIZE];
 	time_t t = time(NULL);
 	int rc;
 
@@ -50,28 +50,11 @@ int session_create(struct db *db, int64_t user_id, const char *address,
 	token_hash(token, hash);
 	time_iso(t, now);
 	time_iso(t + (time_t)minutes * 60, until);
-	rc = store_prepare(db->st,
-			   "INSERT INTO session (token_hash, user_id, csrf, address, "
-			   "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &s);
-	if (rc)
-		goto fail;
-	store_bind_str(s, 1, hash);
-	store_bind_int64(s, 2, user_id);
-	store_bind_str(s, 3, csrf);
-	store_bind_str(s, 4, address);
-	store_bind_str(s, 5, now);
-	store_bind_str(s, 6, until);
-	rc = store_step(s);
-	if (rc == STORE_ROW) {
-		*id = store_col_int64(s, 0);
-		rc = HW_OK;
-	}
-	store_reset(s);
-	if (rc == HW_OK)
-		return HW_OK;
-fail:
-	strbuf_addf(err, "cannot start a session: %s", store_errmsg(db->st));
-	return rc < 0 ? rc : HW_EDB;
+	rc = store_one_int64(db->st, id, "INSERT INTO session (token_hash, user_id, "
+			     "csrf, address, created_at, expires_at) VALUES (?, ?, ?, ?, "
+			     "?, ?) RETURNING id", "start a session", err, "sissss",
+			     hash, user_id, csrf, address, now, until);
+	return rc == STORE_ROW ? HW_OK : rc < 0 ? rc : HW_EDB;
 }
 
 static bool token_shape_ok(const char *token)
@@ -106,8 +89,7 @@ int session_lookup(struct db *db, const char *token, struct principal *who,
 			   "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0", &s);
 	if (rc)
 		return rc;
-	store_bind_str(s, 1, hash);
-	store_bind_str(s, 2, now);
+	store_bind_list(s, "ss", hash, now);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		const char *v;

@@ -4,6 +4,7 @@
  */
 #include "core/homeward.h"
 #include "auth/audit.h"
+#include "store/record.h"
 #include "core/time.h"
 #include "core/cli.h"
 #include "store/db.h"
@@ -128,32 +129,23 @@ static int hash_password(const char *pw, char hash[crypto_pwhash_STRBYTES],
  * account yet. */
 static int check_person(struct store *st, int64_t person_id, struct strbuf *err)
 {
-	struct store_stmt *s;
-	int rc;
+	int64_t accounts = 0;
+	int rc = store_one_int64(st, &accounts, "SELECT (SELECT count(*) FROM app_user "
+				 "WHERE person_id = person.id) FROM person WHERE id = ?",
+				 "look up the person", err, "i", person_id);
 
-	if (store_prepare(st, "SELECT (SELECT count(*) FROM app_user WHERE "
-			  "person_id = person.id) FROM person WHERE id = ?", &s))
-		goto dberr;
-	store_bind_int64(s, 1, person_id);
-	rc = store_step(s);
-	if (rc == STORE_ROW && store_col_int64(s, 0) > 0) {
-		store_reset(s);
-		strbuf_addf(err, "person_id: person %" PRId64 " has an account "
-			    "already", person_id);
-		return HW_ECONFLICT;
-	}
-	store_reset(s);
+	if (rc < 0)
+		return rc;
 	if (rc == STORE_DONE) {
-		strbuf_addf(err, "person_id: there is no person %" PRId64,
-			    person_id);
+		strbuf_addf(err, "person_id: there is no person %" PRId64, person_id);
 		return HW_EINPUT;
 	}
-	if (rc == STORE_ROW)
-		return HW_OK;
-dberr:
-	strbuf_addf(err, "cannot look up person %" PRId64 ": %s", person_id,
-		    store_errmsg(st));
-	return HW_EDB;
+	if (accounts > 0) {
+		strbuf_addf(err, "person_id: person %" PRId64 " has an account already",
+			    person_id);
+		return HW_ECONFLICT;
+	}
+	return HW_OK;
 }
 
 int user_insert(struct store *st, const struct user_new *u, int64_t *id,
@@ -201,15 +193,8 @@ int user_insert(struct store *st, const struct user_new *u, int64_t *id,
 			  "mission_id, person_id, created_at, updated_at) VALUES "
 			  "(?, ?, ?, ?, ?, ?, ?) RETURNING id", &s))
 		goto dberr;
-	store_bind_str(s, 1, u->login);
-	store_bind_str(s, 2, hash);
-	store_bind_str(s, 3, u->role);
-	if (mid)
-		store_bind_int64(s, 4, mid);
-	if (u->person_id)
-		store_bind_int64(s, 5, u->person_id);
-	store_bind_str(s, 6, now);
-	store_bind_str(s, 7, now);
+	store_bind_list(s, "sssIIss", u->login, hash, u->role, mid, u->person_id,
+			now, now);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*id = store_col_int64(s, 0);
@@ -276,7 +261,10 @@ struct user_row {
 	bool disabled;
 };
 
-static int user_read(struct store *st, int64_t id, struct user_row *row)
+/* User `id` into *row: HW_OK; HW_ENOTFOUND with "there is no user ID" in
+ * `err`; HW_EDB (the caller says what it could not do). */
+static int user_read(struct store *st, int64_t id, struct user_row *row,
+		     struct strbuf *err)
 {
 	struct store_stmt *s;
 	int rc;
@@ -284,7 +272,7 @@ static int user_read(struct store *st, int64_t id, struct user_row *row)
 	if (store_prepare(st, "SELECT u.role, m.code, u.disabled FROM app_user u "
 			  "LEFT JOIN mission m ON m.id = u.mission_id WHERE u.id = ?", &s))
 		return HW_EDB;
-	store_bind_int64(s, 1, id);
+	store_bind_list(s, "i", id);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		const char *v = store_col_text(s, 0, NULL);
@@ -294,8 +282,10 @@ static int user_read(struct store *st, int64_t id, struct user_row *row)
 		row->disabled = store_col_int64(s, 2) != 0;
 	}
 	store_reset(s);
-	if (rc == STORE_DONE)
+	if (rc == STORE_DONE) {
+		strbuf_addf(err, "there is no user %" PRId64, id);
 		return HW_ENOTFOUND;
+	}
 	return rc == STORE_ROW ? HW_OK : HW_EDB;
 }
 
@@ -311,13 +301,8 @@ int user_update(struct store *st, int64_t id, const struct user_change *c,
 	int disabled;
 	int rc;
 
-	rc = user_read(st, id, &old);
-	if (rc == HW_ENOTFOUND) {
-		strbuf_addf(err, "there is no user %" PRId64, id);
-		goto out;
-	}
-	if (rc)
-		goto dberr;
+	if ((rc = user_read(st, id, &old, err)))
+		goto read_failed;
 	role = c->role ? c->role : old.role;
 	mission = c->mission ? c->mission : old.mission;
 	/* A role change that drops the mission need not say so. */
@@ -354,13 +339,8 @@ int user_update(struct store *st, int64_t id, const struct user_change *c,
 			  "disabled = ?, password_hash = coalesce(?, password_hash), "
 			  "updated_at = ? WHERE id = ?", &s))
 		goto dberr;
-	store_bind_str(s, 1, role);
-	if (mid)
-		store_bind_int64(s, 2, mid);
-	store_bind_int64(s, 3, disabled);
-	store_bind_str(s, 4, c->password ? hash : NULL);
-	store_bind_str(s, 5, now);
-	store_bind_int64(s, 6, id);
+	store_bind_list(s, "sIissi", role, mid, (int64_t)disabled,
+			c->password ? hash : NULL, now, id);
 	if (store_run(s))
 		goto dberr;
 	if ((c->password || (disabled && !old.disabled)) &&
@@ -386,6 +366,9 @@ int user_update(struct store *st, int64_t id, const struct user_change *c,
 	rc = audit_append(st, c->actor ? c->actor : audit_cli_actor(),
 			  "user-update", object, detail.buf, c->address, err);
 	goto out;
+read_failed:
+	if (rc == HW_ENOTFOUND)
+		goto out;
 dberr:
 	strbuf_addf(err, "cannot change user %" PRId64 ": %s", id,
 		    store_errmsg(st));
@@ -396,6 +379,12 @@ out:
 	return rc;
 }
 
+static int remove_failed(struct store *st, int64_t id, struct strbuf *err)
+{
+	strbuf_addf(err, "cannot remove user %" PRId64 ": %s", id, store_errmsg(st));
+	return HW_EDB;
+}
+
 int user_remove(struct store *st, int64_t id, bool purge, const char *actor,
 		const char *address, struct strbuf *err)
 {
@@ -404,13 +393,8 @@ int user_remove(struct store *st, int64_t id, bool purge, const char *actor,
 	char now[32], object[32];
 	int rc;
 
-	rc = user_read(st, id, &old);
-	if (rc == HW_ENOTFOUND) {
-		strbuf_addf(err, "there is no user %" PRId64, id);
-		return rc;
-	}
-	if (rc)
-		goto dberr;
+	if ((rc = user_read(st, id, &old, err)))
+		return rc == HW_ENOTFOUND ? rc : remove_failed(st, id, err);
 	if (user_end_sessions(st, id, 0))
 		goto dberr;
 	time_iso_now(now);
@@ -432,9 +416,7 @@ int user_remove(struct store *st, int64_t id, bool purge, const char *actor,
 			    purge ? "user-delete" : "user-disable", object,
 			    NULL, address, err);
 dberr:
-	strbuf_addf(err, "cannot remove user %" PRId64 ": %s", id,
-		    store_errmsg(st));
-	return HW_EDB;
+	return remove_failed(st, id, err);
 }
 
 /* A hash to verify against when the login is unknown, so that the answer
@@ -702,13 +684,8 @@ int user_list(struct store *st, const char *scope_sql, int64_t scope_arg,
 	strbuf_release(&sql);
 	if (rc)
 		return HW_EDB;
-	store_bind_int64(s, 1, after);
-	store_bind_str(s, 2, role);
-	store_bind_str(s, 3, role);
-	store_bind_str(s, 4, mission);
-	store_bind_str(s, 5, mission);
-	store_bind_int64(s, 6, scope_arg);
-	store_bind_int64(s, 7, limit);
+	store_bind_list(s, "issssii", after, role, role, mission, mission, scope_arg,
+			limit);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		ALLOC_GROW(*out, *n + 1, alloc);
 		user_info_row(s, &(*out)[(*n)++]);

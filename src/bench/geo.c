@@ -440,17 +440,8 @@ static void circle_box(double lat, double lon, double km, double *lat0,
  * lon/lat and their boundary inside. */
 static bool area_has(const struct query *q, double lat, double lon)
 {
-	const struct geoarea *a = &q->area;
-	size_t i;
-
-	for (i = 0; i < a->ncircles; i++)
-		if (geo_within(a->circles[i].lat, a->circles[i].lon,
-			       a->circles[i].radius_km, lat, lon))
-			return true;
-	for (i = 0; i < a->npolygons; i++)
-		if (geopoly_contains(a->polygons[i].poly, lat, lon))
-			return true;
-	return q->country && geopoly_contains(q->country, lat, lon);
+	return geo_area_has(&q->area, lat, lon) ||
+	       (q->country && geopoly_contains(q->country, lat, lon));
 }
 
 /* Even-odd test against one ring, to tell holes from outer rings. */
@@ -762,31 +753,6 @@ static size_t cap_ring(uint64_t *rng, const struct refgeo_city *c,
 	return nv + 1;
 }
 
-/*
- * The ring as the CAP parser hands it to geopoly: longitudes carried on
- * past +-180 from the first vertex's, so that PostGIS gets the same numbers
- * (the same additions of 360, so the same doubles).
- */
-static void cap_unwrap(double *lonlat, size_t n)
-{
-	double shift = 0, prev = lonlat[0];
-	size_t k;
-
-	for (k = 1; k < n; k++) {
-		double lon = lonlat[2 * k] + shift;
-
-		if (lon - prev > 180) {
-			shift -= 360;
-			lon -= 360;
-		} else if (lon - prev < -180) {
-			shift += 360;
-			lon += 360;
-		}
-		lonlat[2 * k] = lon;
-		prev = lon;
-	}
-}
-
 static int add_cap(struct query *q, uint64_t *rng, const struct refgeo_city *c,
 		   size_t serial, struct strbuf *err)
 {
@@ -818,7 +784,7 @@ static int add_cap(struct query *q, uint64_t *rng, const struct refgeo_city *c,
 		strbuf_addf(&xml, "%s%.6f,%.6f", k ? " " : "",
 			    lonlat[2 * k + 1], lonlat[2 * k]);
 	strbuf_addstr(&xml, "</polygon></area></info>\n</alert>\n");
-	cap_unwrap(lonlat, ring.n);
+	geoarea_unwrap(lonlat, ring.n);
 	if (geoarea_parse_cap(&q->area, xml.buf, xml.len, err) ||
 	    q->area.npolygons != 1) {
 		if (!err->len)
@@ -1166,24 +1132,6 @@ out:
 	return ok;
 }
 
-/* A loopback port nobody listens on now. */
-static int free_port(void)
-{
-	struct sockaddr_in a = { 0 };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
-
-	if (fd < 0)
-		return -1;
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 /* Run one of the server's programs as the server's user, output to `log`. */
 static int pg_run(struct pg *pg, char *const argv[], const char *log)
 {
@@ -1368,7 +1316,7 @@ static int pg_launch(struct pg *pg, size_t points, struct strbuf *err)
 			0644);
 	/* A port found free may be taken before the server binds it. */
 	for (tries = 0; tries < 3 && rc; tries++) {
-		pg->port = free_port();
+		pg->port = (int)bench_free_port();
 		if (pg->port <= 0)
 			continue;
 		strbuf_reset(&port);
@@ -2018,6 +1966,17 @@ static void print_table(const struct run_info *ri, const struct mix *m,
 
 /* --- the command --------------------------------------------------------- */
 
+/* After a step of the run: its error, or an interruption (SIGINT), with
+ * the message printed; HW_OK to go on. */
+static int step_done(int rc, const struct strbuf *err)
+{
+	if (!rc)
+		rc = check_interrupt();
+	if (rc && err->len)
+		cli_error(CMD, "%s", err->buf);
+	return rc;
+}
+
 int bench_geo(int argc, char **argv)
 {
 	int64_t people = 1000000, per_kind = 40;
@@ -2111,13 +2070,8 @@ int bench_geo(int argc, char **argv)
 		fprintf(stderr, "building the R*Tree...\n");
 	strbuf_addf(&rtp, "%s/rtree.db", dir);
 	rc = rtree_build(&rtree, rtp.buf, &points, &err);
-	if (!rc)
-		rc = check_interrupt();
-	if (rc) {
-		if (err.len)
-			cli_error(CMD, "%s", err.buf);
+	if ((rc = step_done(rc, &err)))
 		goto out;
-	}
 	ri.rtree_build_s = rtree.build_s;
 
 	if (pg_find(&pg, json, &why)) {
@@ -2126,13 +2080,8 @@ int bench_geo(int argc, char **argv)
 		rc = pg_start(&pg, points.n, &err);
 		if (!rc)
 			rc = pg_load(&pg, &points, &err);
-		if (!rc)
-			rc = check_interrupt();
-		if (rc) {
-			if (err.len)
-				cli_error(CMD, "%s", err.buf);
+		if ((rc = step_done(rc, &err)))
 			goto out;
-		}
 		en.pg = &pg;
 		ri.pg = &pg;
 	} else {

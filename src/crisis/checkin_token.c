@@ -3,6 +3,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/checkin.h"
+#include "store/record.h"
 #include "core/time.h"
 
 #include <string.h>
@@ -42,10 +43,7 @@ int checkin_token_for(struct store *st, int64_t incident, int64_t person,
 	if ((rc = store_prepare(st, "INSERT INTO checkin_token (token, incident_id, "
 				"person_id, created_at) VALUES (?, ?, ?, ?)", &s)))
 		goto dberr;
-	store_bind_str(s, 1, token);
-	store_bind_int64(s, 2, incident);
-	store_bind_int64(s, 3, person);
-	store_bind_str(s, 4, now);
+	store_bind_list(s, "siis", token, incident, person, now);
 	if ((rc = store_run(s)))
 		goto dberr;
 	return HW_OK;

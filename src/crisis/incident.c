@@ -595,18 +595,9 @@ static int insert_incident(struct store *st, const char *title, const char *type
 			  "VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			  "RETURNING id", &s))
 		return db_fail(st, err, "create the incident");
-	store_bind_str(s, 1, title);
-	store_bind_str(s, 2, type);
-	store_bind_str(s, 3, severity);
-	store_bind_int64(s, 4, exercise);
-	store_bind_str(s, 5, area->kind);
-	store_bind_text(s, 6, area->text, area->len);
-	store_bind_str(s, 7, m ? m->sender : NULL);
-	store_bind_str(s, 8, m ? m->identifier : NULL);
-	store_bind_str(s, 9, m ? m->sent : NULL);
-	store_bind_str(s, 10, actor);
-	store_bind_str(s, 11, now);
-	store_bind_str(s, 12, now);
+	store_bind_list(s, "sssistssssss", title, type, severity, (int64_t)exercise,
+			area->kind, area->text, area->len, m ? m->sender : NULL,
+			m ? m->identifier : NULL, m ? m->sent : NULL, actor, now, now);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*id = store_col_int64(s, 0);
@@ -983,13 +974,8 @@ static bool cached_contains(const struct cached_area *c, double lat, double lon)
 
 	if (!c->usable)
 		return false;
-	for (i = 0; i < a->ncircles; i++)
-		if (geo_within(a->circles[i].lat, a->circles[i].lon,
-			       a->circles[i].radius_km, lat, lon))
-			return true;
-	for (i = 0; i < a->npolygons; i++)
-		if (geopoly_contains(a->polygons[i].poly, lat, lon))
-			return true;
+	if (geo_area_has(a, lat, lon))
+		return true;
 	for (i = 0; i < a->ncountries; i++)
 		if (c->countries[i] && geopoly_contains(c->countries[i], lat, lon))
 			return true;

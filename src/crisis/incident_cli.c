@@ -178,58 +178,58 @@ static int parse_id(const char *cmd, int npos, char **pos, int64_t *id)
 	return HW_OK;
 }
 
-static int cmd_create(int argc, char **argv)
+/* incident create, and incident update ID: one set of options (create
+ * alone takes --exercise), one write. */
+static int create_or_update(int argc, char **argv, bool create)
 {
-	static const char cmd[] = "incident create";
+	const char *cmd = create ? "incident create" : "incident update";
 	const char *dbflag = NULL;
 	struct area_opts ao = { 0 };
 	struct incident_spec spec = { 0 };
 	bool verbose = false;
-	const struct opt opts[] = {
+	struct opt opts[] = {
 		CHANGE_OPTIONS(dbflag, ao, spec, verbose),
 		{ "exercise", OPT_FLAG, &spec.exercise, NULL, "an exercise: its messages are never sent" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
-	struct incident_outcome o;
-	int rc;
-
-	if ((rc = opt_parse_only(opts, argc, argv)) ||
-	    (rc = apply_spec(cmd, dbflag, 0, &ao, &spec, &o)))
-		return rc;
-	if (verbose || strcmp(o.action, "incident-create"))
-		outcome_report(&o);
-	printf("%" PRId64 "\n", o.id);
-	return HW_OK;
-}
-
-static int cmd_update(int argc, char **argv)
-{
-	static const char cmd[] = "incident update";
-	const char *dbflag = NULL;
-	struct area_opts ao = { 0 };
-	struct incident_spec spec = { 0 };
-	bool verbose = false;
-	const struct opt opts[] = {
-		CHANGE_OPTIONS(dbflag, ao, spec, verbose),
-		{ NULL, 0, NULL, NULL, NULL },
+		OPT_END,
 	};
 	struct incident_outcome o;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	int64_t id = 0;
 	int rc, npos = 0;
 
-	if ((rc = opt_parse(opts, argc, argv, pos, &npos)) ||
-	    (rc = parse_id(cmd, npos, pos, &id)) ||
+	if (!create)
+		opts[ARRAY_SIZE(opts) - 2] = (struct opt)OPT_END;
+	if ((rc = opt_parse(opts, argc, argv, pos, &npos)))
+		goto out;
+	if (create && npos) {
+		cli_error(cmd, "unexpected argument '%s'", pos[0]);
+		rc = HW_EINPUT;
+		goto out;
+	}
+	if ((!create && (rc = parse_id(cmd, npos, pos, &id))) ||
 	    (rc = apply_spec(cmd, dbflag, id, &ao, &spec, &o)))
 		goto out;
-	if (verbose)
+	if (verbose || (create && strcmp(o.action, "incident-create")))
 		outcome_report(&o);
-	printf("incident %" PRId64 ": %" PRId64 " in the area (%" PRId64
-	       " joined, %" PRId64 " back, %" PRId64 " left)\n", o.id, o.in_area,
-	       o.joined, o.rejoined, o.left);
+	if (create)
+		printf("%" PRId64 "\n", o.id);
+	else
+		printf("incident %" PRId64 ": %" PRId64 " in the area (%" PRId64
+		       " joined, %" PRId64 " back, %" PRId64 " left)\n", o.id,
+		       o.in_area, o.joined, o.rejoined, o.left);
 out:
 	free(pos);
 	return rc;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	return create_or_update(argc, argv, true);
+}
+
+static int cmd_update(int argc, char **argv)
+{
+	return create_or_update(argc, argv, false);
 }
 
 static int cmd_close(int argc, char **argv)

@@ -19,6 +19,7 @@
  */
 #include "core/homeward.h"
 #include "crisis/outbox.h"
+#include "store/record.h"
 #include "core/time.h"
 
 #include <limits.h>
@@ -820,16 +821,11 @@ static int contacts_of(struct contact_cursor *cc, struct person_info *p)
 
 static int roster_size(struct store *st, int64_t incident, int64_t *n)
 {
-	struct store_stmt *s;
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT count(*) FROM roster WHERE incident_id = ? "
-				"AND in_area = 1", &s)))
-		return rc;
-	store_bind_int64(s, 1, incident);
-	rc = store_step(s);
-	*n = rc == STORE_ROW ? store_col_int64(s, 0) : 0;
-	store_reset(s);
+	*n = 0;
+	rc = store_one_int64(st, n, "SELECT count(*) FROM roster WHERE incident_id = ? "
+			     "AND in_area = 1", "count the roster", NULL, "i", incident);
 	return rc < 0 ? rc : HW_OK;
 }
 
@@ -1461,13 +1457,9 @@ static int escalate_batch(struct store *st, const struct outbox_settings *set,
 					"call_list_at END, updated_at = ? WHERE incident_id = ? "
 					"AND person_id = ?", &s)))
 			goto dberr;
-		store_bind_str(s, 1, stage);
-		store_bind_int64(s, 2, strcmp(stage, "call-list") ? due_at : INT64_MAX);
-		store_bind_str(s, 3, stage);
-		store_bind_str(s, 4, now);
-		store_bind_str(s, 5, now);
-		store_bind_int64(s, 6, d->incident);
-		store_bind_int64(s, 7, d->person);
+		store_bind_list(s, "sisssii", stage, (int64_t)(strcmp(stage, "call-list")
+				? due_at : INT64_MAX), stage, now, now, d->incident,
+				d->person);
 		if ((rc = store_run(s)))
 			goto dberr;
 		/* Tokens are written per incident (ctx_write_tokens uses

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/record.h"
 #include "store/store.h"
 #include "core/strbuf.h"
 
@@ -156,39 +157,23 @@ dberr:
 int roster_set_note(struct store *st, int64_t incident, int64_t person,
 		    const char *note)
 {
-	struct store_stmt *s;
-	char now[21];
-	int rc;
+	char now[TIME_ISO_SIZE];
 
 	time_iso_now(now);
-	if ((rc = store_prepare(st, "UPDATE roster SET note = ?, updated_at = ? "
-				"WHERE incident_id = ? AND person_id = ? RETURNING 1", &s)))
-		return rc;
-	store_bind_str(s, 1, note);
-	store_bind_str(s, 2, now);
-	store_bind_int64(s, 3, incident);
-	store_bind_int64(s, 4, person);
-	rc = store_step(s);
-	store_reset(s);
-	return rc == STORE_ROW ? HW_OK : rc == STORE_DONE ? HW_ENOTFOUND : rc;
+	return store_exists_args(st, "UPDATE roster SET note = ?, updated_at = ? "
+				 "WHERE incident_id = ? AND person_id = ? RETURNING 1",
+				 "note the answer", NULL, "ssii", note, now, incident,
+				 person);
 }
 
 int roster_incident_visible(struct store *st, int64_t id, bool all,
 			    int64_t mission_id)
 {
-	struct store_stmt *s;
-	int rc;
-
-	if ((rc = store_prepare(st, "SELECT 1 FROM incident i WHERE i.id = ? AND (? OR "
-				"EXISTS (SELECT 1 FROM incident_mission m WHERE "
-				"m.incident_id = i.id AND m.mission_id = ?))", &s)))
-		return rc;
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, all);
-	store_bind_int64(s, 3, mission_id);
-	rc = store_step(s);
-	store_reset(s);
-	return rc == STORE_ROW ? HW_OK : rc == STORE_DONE ? HW_ENOTFOUND : rc;
+	return store_exists_args(st, "SELECT 1 FROM incident i WHERE i.id = ? AND (? OR "
+				 "EXISTS (SELECT 1 FROM incident_mission m WHERE "
+				 "m.incident_id = i.id AND m.mission_id = ?))",
+				 "read the incident", NULL, "iii", id, (int64_t)all,
+				 mission_id);
 }
 
 int roster_get_status(struct store *st, int64_t incident, int64_t person,

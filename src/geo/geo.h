@@ -25,6 +25,9 @@
 #ifndef HW_GEO_H
 #define HW_GEO_H
 
+#include "geo/geoarea.h"
+#include "geo/geopoly.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -248,5 +251,20 @@ size_t geo_bytes(const struct geo *g);
 double geo_distance_km(double lat1, double lon1, double lat2, double lon2);
 /* Is (lat, lon) within `km` of (clat, clon)? Exactly the engine's test. */
 bool geo_within(double clat, double clon, double km, double lat, double lon);
+/* Is (lat, lon) inside one of the circles or polygons of `a`, by the
+ * engine's exact tests? (Its countries are a matter of declared codes,
+ * not shapes: the caller tests them its own way.) Inline: the brute-force
+ * scans of the tests and benchmarks call it for every point. */
+static inline bool geo_area_has(const struct geoarea *a, double lat, double lon)
+{
+	for (size_t i = 0; i < a->ncircles; i++)
+		if (geo_within(a->circles[i].lat, a->circles[i].lon,
+			       a->circles[i].radius_km, lat, lon))
+			return true;
+	for (size_t i = 0; i < a->npolygons; i++)
+		if (geopoly_contains(a->polygons[i].poly, lat, lon))
+			return true;
+	return false;
+}
 
 #endif

@@ -986,7 +986,7 @@ static int cap_check_point(struct cap *c, size_t i, const char *tok,
  * -179). Carry the longitudes on past +-180 instead, as geopoly wants; a
  * ring that would not close again goes round a pole, and stays as it was.
  */
-static void cap_unwrap(double *lonlat, size_t n)
+void geoarea_unwrap(double *lonlat, size_t n)
 {
 	double shift, prev;
 	size_t k;
@@ -1095,7 +1095,7 @@ static int cap_polygon(struct cap *c, const char *text)
 		strbuf_release(&q2);
 		return rc;
 	}
-	cap_unwrap(c->lonlat, n);
+	geoarea_unwrap(c->lonlat, n);
 	c->nshapes++;
 	if (cap_seen_polygon(c, c->lonlat, n))
 		return HW_OK;

@@ -55,6 +55,12 @@ struct geoarea {
  * and leaves it empty and reusable. */
 void geoarea_init(struct geoarea *a);
 void geoarea_release(struct geoarea *a);
+/* A ring of `n` [lon, lat] pairs drawn across the antimeridian as on a
+ * map (179 then -179): its longitudes carried on past +-180 (179, 181), as
+ * geopoly wants; a ring that would not close again (one round a pole) is
+ * left as it is. */
+void geoarea_unwrap(double *lonlat, size_t n);
+
 /* Hand the shapes of `src` over to `dst`, added to what it holds (a
  * country already there is kept once); `src` is left empty. */
 void geoarea_move(struct geoarea *dst, struct geoarea *src);

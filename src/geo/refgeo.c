@@ -1273,23 +1273,26 @@ static int near_known_place(const struct country *c, double lat, double lon,
 	return 0;
 }
 
+/* Is (lat, lon), longitude normalised, inside part `pt`, also where the
+ * part is drawn past +-180 (an island group across the antimeridian)? */
+static bool part_has(const struct part *pt, double lat, double lon)
+{
+	if (lat < pt->y0 || lat > pt->y1)
+		return false;
+	for (int k = -1; k <= 1; k++) {
+		double x = lon + 360.0 * k;
+		if (x >= pt->x0 && x <= pt->x1 && part_contains(pt, x, lat))
+			return true;
+	}
+	return false;
+}
+
 /* Is (lat, lon), longitude normalised, inside the country's shape? */
 static bool shape_contains(const struct country *c, double lat, double lon)
 {
-	uint32_t i;
-	int k;
-
-	for (i = 0; i < c->nparts; i++) {
-		const struct part *pt = &G.parts[c->first_part + i];
-		if (lat < pt->y0 || lat > pt->y1)
-			continue;
-		for (k = -1; k <= 1; k++) {
-			double x = lon + 360.0 * k;
-			if (x >= pt->x0 && x <= pt->x1 &&
-			    part_contains(pt, x, lat))
-				return true;
-		}
-	}
+	for (uint32_t i = 0; i < c->nparts; i++)
+		if (part_has(&G.parts[c->first_part + i], lat, lon))
+			return true;
 	return false;
 }
 
@@ -1428,7 +1431,6 @@ size_t refgeo_shape_rings(const char *code, struct geopoly_ring *out,
 const char *refgeo_country_of(double lat, double lon)
 {
 	size_t cell, i;
-	int k;
 
 	if (refgeo_load(NULL) || !isfinite(lat) || !isfinite(lon) || lat < -90 ||
 	    lat > 90)
@@ -1438,14 +1440,8 @@ const char *refgeo_country_of(double lat, double lon)
 	       (size_t)clamp_int(lon + 180, WORLD_W);
 	for (i = G.world_first[cell]; i < G.world_first[cell + 1]; i++) {
 		const struct part *pt = &G.parts[G.world_parts[i]];
-		if (lat < pt->y0 || lat > pt->y1)
-			continue;
-		for (k = -1; k <= 1; k++) {
-			double x = lon + 360.0 * k;
-			if (x >= pt->x0 && x <= pt->x1 &&
-			    part_contains(pt, x, lat))
-				return G.countries[pt->country].pub.code;
-		}
+		if (part_has(pt, lat, lon))
+			return G.countries[pt->country].pub.code;
 	}
 	return NULL;
 }

@@ -119,11 +119,7 @@ static int brute_query(struct store *st, const struct geoarea *a,
 			continue;
 		if (f->organisation && (uint32_t)store_col_int64(s, 6) != f->organisation)
 			continue;
-		for (i = 0; i < a->ncircles && !in; i++)
-			in = geo_within(a->circles[i].lat, a->circles[i].lon,
-					a->circles[i].radius_km, lat, lon);
-		for (i = 0; i < a->npolygons && !in; i++)
-			in = geopoly_contains(a->polygons[i].poly, lat, lon);
+		in = geo_area_has(a, lat, lon);
 		for (i = 0; i < a->ncountries && !in; i++)
 			in = geopoly_contains(polys[i], lat, lon);
 		if (!in)

@@ -12,6 +12,14 @@ void record_set_text(json_t *obj, const char *key, const char *v)
 	json_object_set_new(obj, key, v ? json_string(v) : json_null());
 }
 
+/* "cannot WHAT: REASON", when the caller wants a message. */
+static int failed(struct store *st, int rc, const char *what, struct strbuf *err)
+{
+	if (err)
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+	return rc;
+}
+
 json_t *record_value(struct store_stmt *s, int col, enum rec_type type)
 {
 	const char *t;
@@ -78,11 +86,7 @@ int record_rows(struct store *st, struct store_stmt *s,
 	while ((rc = store_step(s)) == STORE_ROW)
 		json_array_append_new(arr, record_json(s, fields));
 	store_reset(s);
-	if (rc < 0) {
-		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
-		return HW_EDB;
-	}
-	return HW_OK;
+	return rc < 0 ? failed(st, HW_EDB, what, err) : HW_OK;
 }
 
 static void bind_va(struct store_stmt *s, const char *types, va_list ap)
@@ -92,9 +96,25 @@ static void bind_va(struct store_stmt *s, const char *types, va_list ap)
 		case 'i':
 			store_bind_int64(s, i, va_arg(ap, int64_t));
 			break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+
+			if (v)
+				store_bind_int64(s, i, v);
+			else
+				store_bind_null(s, i);
+			break;
+		}
 		case 's':
 			store_bind_str(s, i, va_arg(ap, const char *));
 			break;
+		case 't': {
+			const char *t = va_arg(ap, const char *);
+			size_t len = va_arg(ap, size_t);
+
+			store_bind_text(s, i, t, len);
+			break;
+		}
 		case 'd':
 			store_bind_double(s, i, va_arg(ap, double));
 			break;
@@ -120,10 +140,8 @@ static int prepare_va(struct store *st, struct store_stmt **out,
 		      const char *sql, const char *what, struct strbuf *err,
 		      const char *types, va_list ap)
 {
-	if (store_prepare(st, sql, out)) {
-		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
-		return HW_EDB;
-	}
+	if (store_prepare(st, sql, out))
+		return failed(st, HW_EDB, what, err);
 	bind_va(*out, types, ap);
 	return HW_OK;
 }
@@ -141,40 +159,56 @@ int store_prepare_args(struct store *st, struct store_stmt **out,
 	return rc;
 }
 
+/* Prepare, bind, step once: STORE_ROW (with col 0 in *out if not NULL),
+ * STORE_DONE, or an error with its message. */
+static int step_once(struct store *st, int64_t *out, const char *sql,
+		     const char *what, struct strbuf *err, const char *types,
+		     va_list ap)
+{
+	struct store_stmt *s;
+	int rc = prepare_va(st, &s, sql, what, err, types, ap);
+
+	if (rc)
+		return rc;
+	rc = store_step(s);
+	if (rc == STORE_ROW && out)
+		*out = store_col_int64(s, 0);
+	store_reset(s);
+	return rc < 0 ? failed(st, rc, what, err) : rc;
+}
+
+/* The body the variadic calls below share: step_once() on their
+ * arguments, its result in `rc`. */
+#define STEP_ONCE(out, rc) do { \
+	va_list ap_; \
+	va_start(ap_, types); \
+	(rc) = step_once(st, (out), sql, what, err, types, ap_); \
+	va_end(ap_); \
+} while (0)
+
 int store_exec_args(struct store *st, const char *sql, const char *what,
 		    struct strbuf *err, const char *types, ...)
 {
-	struct store_stmt *s;
-	va_list ap;
 	int rc;
 
-	va_start(ap, types);
-	rc = prepare_va(st, &s, sql, what, err, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	if ((rc = store_run(s)) < 0)
-		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+	STEP_ONCE(NULL, rc);
 	return rc < 0 ? rc : HW_OK;
 }
 
 int store_one_int64(struct store *st, int64_t *out, const char *sql,
 		    const char *what, struct strbuf *err, const char *types, ...)
 {
-	struct store_stmt *s;
-	va_list ap;
 	int rc;
 
-	va_start(ap, types);
-	rc = prepare_va(st, &s, sql, what, err, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*out = store_col_int64(s, 0);
-	else if (rc < 0)
-		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
-	store_reset(s);
+	STEP_ONCE(out, rc);
 	return rc;
+}
+
+int store_exists_args(struct store *st, const char *sql, const char *what,
+		      struct strbuf *err, const char *types, ...)
+{
+	int rc;
+
+	STEP_ONCE(NULL, rc);
+	return rc == STORE_ROW ? HW_OK : rc == STORE_DONE ? HW_ENOTFOUND : rc;
 }

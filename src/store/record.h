@@ -65,7 +65,9 @@ void record_set_text(json_t *obj, const char *key, const char *v);
 
 /*
  * Bind parameters 1, 2... of `s` from the arguments, one per character of
- * `types`: 'i' an int64_t, 's' a const char * (NULL or "" binds NULL, as
+ * `types`: 'i' an int64_t, 'I' an int64_t id where 0 binds NULL (none),
+ * 't' a const char * and its size_t length (binds text as it is),
+ * 's' a const char * (NULL or "" binds NULL, as
  * store_bind_str), 'd' a double, 'n' nothing (binds NULL, takes no
  * argument). An unknown type character is a broken invariant (abort).
  */
@@ -81,6 +83,8 @@ int store_prepare_args(struct store *st, struct store_stmt **out,
 		       const char *sql, const char *what, struct strbuf *err,
 		       const char *types, ...);
 
+/* In the three calls below `err` may be NULL: no message is wanted. */
+
 /*
  * Run a statement that returns no rows, with its parameters: HW_OK, or
  * HW_EDB / HW_ECONFLICT (a constraint) with "cannot WHAT: REASON".
@@ -95,5 +99,10 @@ int store_exec_args(struct store *st, const char *sql, const char *what,
  */
 int store_one_int64(struct store *st, int64_t *out, const char *sql,
 		    const char *what, struct strbuf *err, const char *types, ...);
+
+/* The same, for whether there is a row at all: HW_OK if there is one,
+ * HW_ENOTFOUND if not, or the error. */
+int store_exists_args(struct store *st, const char *sql, const char *what,
+		      struct strbuf *err, const char *types, ...);
 
 #endif
