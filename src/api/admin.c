@@ -76,23 +76,23 @@ dberr:
 	return HW_EDB;
 }
 
+static void fill_mission(struct store_stmt *s, void *out)
+{
+	*(json_t **)out = mission_row(s);
+}
+
 /* Mission `code` with its countries into *out: HW_OK, or 404, or HW_EDB. */
 static int mission_json(struct api_req *r, const char *code, json_t **out)
 {
-	struct store_stmt *s;
 	int rc;
 
 	*out = NULL;
-	if (store_prepare_args(r->db->st, &s, "SELECT " MISSION_COLS " FROM mission "
-			       "WHERE code = ?", "read the mission", NULL, "s", code))
-		goto dberr;
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*out = mission_row(s);
-	store_reset(s);
-	if (rc == STORE_DONE)
+	rc = store_read_row(r->db->st, fill_mission, out, "SELECT " MISSION_COLS
+			    " FROM mission WHERE code = ?", "read the mission", NULL,
+			    "s", code);
+	if (rc == HW_ENOTFOUND)
 		return api_fail(r, 404, "not_found", NULL, "no mission '%.40s'", code);
-	if (rc != STORE_ROW)
+	if (rc)
 		goto dberr;
 	if ((rc = add_countries(r, *out))) {
 		json_decref(*out);
@@ -174,71 +174,54 @@ static int countries_arg(struct api_req *r, struct strbuf *out)
 	return HW_OK;
 }
 
-static int mission_post(struct api_req *r)
+/* POST /api/v1/missions (`create`) and PATCH /api/v1/missions/{code}: the
+ * body's fields through mission.c's checks, the mission as the answer. */
+static int write_mission(struct api_req *r, bool create)
 {
 	struct strbuf ccs = STRBUF_INIT, err = STRBUF_INIT;
 	struct mission_new m = {
-		.code = api_body_str(r, "code"),
+		.code = create ? api_body_str(r, "code") : r->params[0],
 		.name = api_body_str(r, "name"),
 		.kind = api_body_str(r, "kind"),
-		.city = api_body_str(r, "city"),
+		/* On a change an explicit null clears the city; absent leaves it. */
+		.city = create || !api_body_has(r, "city") ? api_body_str(r, "city")
+			: api_body_str(r, "city") ? api_body_str(r, "city") : "",
 		.actor = r->who.actor,
 		.address = r->address[0] ? r->address : NULL,
 	};
 	json_t *out;
 	int64_t id;
-	int rc;
+	int rc = HW_OK;
 
-	if ((rc = countries_arg(r, &ccs)))
-		goto out;
-	m.countries = ccs.buf;
-	if ((rc = api_tx_begin(r)))
-		goto out;
-	if ((rc = mission_insert(r->db->st, &m, &id, &err))) {
-		rc = api_fail_from(r, rc, &err);
-		goto out;
-	}
-	if (!(rc = mission_json(r, m.code, &out)))
-		rc = api_reply_json(r, 201, out);
-out:
-	strbuf_release(&ccs);
-	strbuf_release(&err);
-	return rc;
-}
-
-static int mission_patch(struct api_req *r)
-{
-	struct strbuf ccs = STRBUF_INIT, err = STRBUF_INIT;
-	struct mission_new m = {
-		.code = r->params[0],
-		.name = api_body_str(r, "name"),
-		.kind = api_body_str(r, "kind"),
-		/* An explicit null clears the city; absent leaves it. */
-		.city = api_body_has(r, "city") ? (api_body_str(r, "city") ?
-			api_body_str(r, "city") : "") : NULL,
-		.actor = r->who.actor,
-		.address = r->address[0] ? r->address : NULL,
-	};
-	json_t *out;
-	int rc;
-
-	if (json_is_array(json_object_get(r->body, "countries"))) {
+	if (create || json_is_array(json_object_get(r->body, "countries"))) {
 		if ((rc = countries_arg(r, &ccs)))
 			goto out;
 		m.countries = ccs.buf;
 	}
 	if ((rc = api_tx_begin(r)))
 		goto out;
-	if ((rc = mission_update(r->db->st, &m, &err))) {
+	rc = create ? mission_insert(r->db->st, &m, &id, &err)
+		    : mission_update(r->db->st, &m, &err);
+	if (rc) {
 		rc = api_fail_from(r, rc, &err);
 		goto out;
 	}
 	if (!(rc = mission_json(r, m.code, &out)))
-		rc = api_reply_json(r, 200, out);
+		rc = api_reply_json(r, create ? 201 : 200, out);
 out:
 	strbuf_release(&ccs);
 	strbuf_release(&err);
 	return rc;
+}
+
+static int mission_post(struct api_req *r)
+{
+	return write_mission(r, true);
+}
+
+static int mission_patch(struct api_req *r)
+{
+	return write_mission(r, false);
 }
 
 /* ---- Users ---- */

@@ -38,6 +38,7 @@
 /* Rows per page of the streams, and how long a quiet stream waits before
  * a keep-alive comment (proxies close idle connections). */
 #define STREAM_PAGE 500
+#define STREAM_PAGE_SQL "500"  /* the same, for SQL text */
 #define KEEPALIVE_S 15.0
 
 /* ---- Common ---- */
@@ -171,26 +172,18 @@ static bool same_text(const json_t *v, const char *s)
 static int board_places(struct api_req *r, int64_t id, const char *scope,
 			int64_t arg, json_t *out)
 {
-	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
 	json_t *cur = NULL;
 	char day[11];
 	int rc;
 
 	today(day);
-	strbuf_addf(&sql, "SELECT pr.country, pr.city, r.status, count(*) " ENTRY_FROM
-		    "WHERE r.incident_id = ? AND r.in_area = 1 %s%s "
-		    "GROUP BY pr.country, pr.city, r.status ORDER BY pr.country, pr.city",
-		    scope ? "AND " : "", scope ? scope : "");
-	rc = store_prepare(r->db->st, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
+	if ((rc = store_prepare_where(r->db->st, &s, "SELECT pr.country, pr.city, "
+				      "r.status, count(*) " ENTRY_FROM "WHERE r.incident_id = ? "
+				      "AND r.in_area = 1%s GROUP BY pr.country, pr.city, "
+				      "r.status ORDER BY pr.country, pr.city", scope, arg,
+				      "count the roster by place", NULL, "ssi", day, day, id)))
 		return rc;
-	store_bind_str(s, 1, day);
-	store_bind_str(s, 2, day);
-	store_bind_int64(s, 3, id);
-	if (scope)
-		store_bind_int64(s, 4, arg);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *country = store_col_text(s, 0, NULL);
 		const char *city = store_col_text(s, 1, NULL);
@@ -222,7 +215,6 @@ static int board_places(struct api_req *r, int64_t id, const char *scope,
 static int board_timeline(struct api_req *r, int64_t id, const char *scope,
 			  int64_t arg, int64_t minutes, json_t *out)
 {
-	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
 	json_t *cur = NULL;
 	time_t cur_start = 0;
@@ -230,17 +222,12 @@ static int board_timeline(struct api_req *r, int64_t id, const char *scope,
 
 	/* Grouped by minute in SQL (substr is common to every backend),
 	 * into buckets here. */
-	strbuf_addf(&sql, "SELECT substr(e.at, 1, 16), e.status, count(*) FROM roster_event e "
-		    "JOIN person ON person.id = e.person_id WHERE e.incident_id = ? %s%s "
-		    "GROUP BY substr(e.at, 1, 16), e.status ORDER BY 1",
-		    scope ? "AND " : "", scope ? scope : "");
-	rc = store_prepare(r->db->st, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
+	if ((rc = store_prepare_where(r->db->st, &s, "SELECT substr(e.at, 1, 16), "
+				      "e.status, count(*) FROM roster_event e JOIN person ON "
+				      "person.id = e.person_id WHERE e.incident_id = ?%s GROUP BY "
+				      "substr(e.at, 1, 16), e.status ORDER BY 1", scope, arg,
+				      "count the roster's changes", NULL, "i", id)))
 		return rc;
-	store_bind_int64(s, 1, id);
-	if (scope)
-		store_bind_int64(s, 2, arg);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *minute = store_col_text(s, 0, NULL);
 		const char *status = store_col_text(s, 1, NULL);
@@ -539,7 +526,6 @@ static int roster_csv(struct api_req *r)
 
 static int events_fill(struct stream *st, struct store *db)
 {
-	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
 	double now = time_mono();
 	int rc, n = 0;
@@ -550,19 +536,14 @@ static int events_fill(struct stream *st, struct store *db)
 		strbuf_addstr(&st->out, "retry: 3000\n\n");
 		st->header_sent = true;
 	}
-	strbuf_addf(&sql, "SELECT e.id, e.person_id, e.status, e.source, e.actor, e.at, "
-		    "person.family_name, person.given_name FROM roster_event e "
-		    "JOIN person ON person.id = e.person_id "
-		    "WHERE e.incident_id = ? AND e.id > ? %s%s ORDER BY e.id LIMIT %d",
-		    st->scope ? "AND " : "", st->scope ? st->scope : "", STREAM_PAGE);
-	rc = store_prepare(db, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
+	if ((rc = store_prepare_where(db, &s, "SELECT e.id, e.person_id, e.status, "
+				      "e.source, e.actor, e.at, person.family_name, "
+				      "person.given_name FROM roster_event e JOIN person ON "
+				      "person.id = e.person_id WHERE e.incident_id = ? AND "
+				      "e.id > ?%s ORDER BY e.id LIMIT " STREAM_PAGE_SQL,
+				      st->scope, st->scope_arg, "read events", NULL, "ii",
+				      st->incident, st->after)))
 		return rc;
-	store_bind_int64(s, 1, st->incident);
-	store_bind_int64(s, 2, st->after);
-	if (st->scope)
-		store_bind_int64(s, 3, st->scope_arg);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		json_t *ev = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s?, s:s?}",
 				       "id", (json_int_t)store_col_int64(s, 0),

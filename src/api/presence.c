@@ -102,27 +102,21 @@ static void row_from_stmt(struct store_stmt *s, struct presence_row *p)
 }
 
 /* Read presence `id`: HW_OK, HW_ENOTFOUND (after a 404), or HW_EDB. */
+static void fill_row(struct store_stmt *s, void *p)
+{
+	row_from_stmt(s, p);
+}
+
 static int row_load(struct api_req *r, int64_t id, struct presence_row *p)
 {
-	struct store_stmt *s;
-	int rc;
+	int rc = store_read_row(r->db->st, fill_row, p, "SELECT " ROW_COLUMNS
+				" FROM presence WHERE id = ?", "read the presence",
+				&r->err, "i", id);
 
-	if (store_prepare_args(r->db->st, &s, "SELECT " ROW_COLUMNS " FROM presence "
-			       "WHERE id = ?", "read the presence", NULL, "i", id))
-		goto dberr;
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		row_from_stmt(s, p);
-	store_reset(s);
-	if (rc == STORE_DONE)
+	if (rc == HW_ENOTFOUND)
 		return api_fail(r, 404, "not_found", NULL, "no presence %lld",
 				(long long)id);
-	if (rc == STORE_ROW)
-		return HW_OK;
-dberr:
-	strbuf_addf(&r->err, "cannot read presence %lld: %s", (long long)id,
-		    store_errmsg(r->db->st));
-	return HW_EDB;
+	return rc;
 }
 
 /* A coordinate as the API shows it: the stored micro-degrees, exactly. */
@@ -483,6 +477,27 @@ dberr:
 	return HW_EDB;
 }
 
+/*
+ * The start of a presence write: *p initialised, the presence-writes lock
+ * taken (the caller releases it, whatever happens next), the path's id (a
+ * person's, for a new presence; with `existing`, the presence's own, read
+ * into *p), the transaction, and the check that the principal may see the
+ * person.
+ */
+static int begin_write(struct api_req *r, struct presence_row *p, int64_t *id,
+		       bool existing)
+{
+	int rc;
+
+	row_init(p);
+	presence_writes_lock();
+	if ((rc = api_param_id(r, 0, id)) || (rc = api_tx_begin(r)) ||
+	    (existing && (rc = row_load(r, *id, p))))
+		return rc;
+	return scope_person_visible(r->db->st, &r->who, existing ? p->person_id : *id,
+				    &r->err);
+}
+
 static int presence_create(struct api_req *r)
 {
 	struct presence_row p;
@@ -493,11 +508,7 @@ static int presence_create(struct api_req *r)
 	int64_t person;
 	int rc;
 
-	row_init(&p);
-	if ((rc = api_param_id(r, 0, &person)))
-		goto out_unlocked;
-	presence_writes_lock();
-	if ((rc = api_tx_begin(r)) || (rc = scope_person_visible(r->db->st, &r->who, person, &r->err)))
+	if ((rc = begin_write(r, &p, &person, false)))
 		goto out;
 	p.person_id = person;
 	if ((rc = row_apply(r, &p)) || (rc = row_check(r, &p)) ||
@@ -517,7 +528,6 @@ static int presence_create(struct api_req *r)
 	rc = api_reply_json(r, 201, row_json(&p));
 out:
 	presence_writes_unlock();
-out_unlocked:
 	free(to);
 	row_release(&p);
 	return rc;
@@ -546,14 +556,8 @@ static int presence_patch(struct api_req *r)
 	int64_t id;
 	int rc;
 
-	row_init(&p);
-	if ((rc = api_param_id(r, 0, &id)))
-		goto out_unlocked;
-	presence_writes_lock();
-	if ((rc = api_tx_begin(r)) || (rc = row_load(r, id, &p)) ||
-	    (rc = scope_person_visible(r->db->st, &r->who, p.person_id, &r->err)))
-		goto out;
-	if ((rc = row_apply(r, &p)) || (rc = row_check(r, &p)))
+	if ((rc = begin_write(r, &p, &id, true)) || (rc = row_apply(r, &p)) ||
+	    (rc = row_check(r, &p)))
 		goto out;
 	if ((rc = presence_geo_entries(r->db->st, p.person_id, id, &from, &nfrom,
 				       &r->err)) ||
@@ -572,7 +576,6 @@ static int presence_patch(struct api_req *r)
 	rc = api_reply_json(r, 200, row_json(&p));
 out:
 	presence_writes_unlock();
-out_unlocked:
 	free(from);
 	free(to);
 	strbuf_release(&detail);
@@ -584,32 +587,18 @@ static int presence_delete(struct api_req *r)
 {
 	struct presence_row p;
 	struct geo_presence *from = NULL;
-	struct store_stmt *s;
 	char object[48], detail[48];
 	size_t nfrom = 0;
 	int64_t id;
 	int rc;
 
-	row_init(&p);
-	if ((rc = api_param_id(r, 0, &id)))
-		goto out_unlocked;
-	presence_writes_lock();
-	if ((rc = api_tx_begin(r)) || (rc = row_load(r, id, &p)) ||
-	    (rc = scope_person_visible(r->db->st, &r->who, p.person_id, &r->err)) ||
+	if ((rc = begin_write(r, &p, &id, true)) ||
 	    (rc = presence_geo_entries(r->db->st, p.person_id, id, &from, &nfrom,
 				       &r->err)))
 		goto out;
-	if (store_prepare(r->db->st, "DELETE FROM presence WHERE id = ?", &s)) {
-		rc = HW_EDB;
-	} else {
-		store_bind_int64(s, 1, id);
-		rc = store_run(s);
-	}
-	if (rc) {
-		strbuf_addf(&r->err, "cannot delete presence %lld: %s", (long long)id,
-			    store_errmsg(r->db->st));
+	if ((rc = store_exec_args(r->db->st, "DELETE FROM presence WHERE id = ?",
+				  "delete the presence", &r->err, "i", id)))
 		goto out;
-	}
 	snprintf(object, sizeof(object), "presence:%lld", (long long)id);
 	snprintf(detail, sizeof(detail), "person:%lld", (long long)p.person_id);
 	if ((rc = api_audit(r, "presence-delete", object, detail)) ||
@@ -619,7 +608,6 @@ static int presence_delete(struct api_req *r)
 	rc = api_reply_empty(r);
 out:
 	presence_writes_unlock();
-out_unlocked:
 	free(from);
 	row_release(&p);
 	return rc;

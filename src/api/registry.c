@@ -549,20 +549,43 @@ static int write_failed(struct api_req *r, const struct object *o, int rc)
 	return db_fail(r, "write");
 }
 
+/* The names of the fields a body may set, comma-separated, each as
+ * "NAME" or, with `assign`, "NAME = ?". Returns how many. */
+static int add_field_names(struct strbuf *sql, const struct record *rec,
+			   bool assign)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rec->n; i++)
+		if (!(rec->o->fields[i].flags & FR_OUTPUT))
+			strbuf_addf(sql, "%s%s%s", n++ ? ", " : "",
+				    rec->o->fields[i].name, assign ? " = ?" : "");
+	return n;
+}
+
+/* Bind the values of those fields from parameter 1 on; returns the next. */
+static int bind_fields(struct store_stmt *s, const struct record *rec)
+{
+	int n = 1;
+
+	for (size_t i = 0; i < rec->n; i++)
+		if (!(rec->o->fields[i].flags & FR_OUTPUT))
+			bind_value(s, n++, &rec->o->fields[i], &rec->v[i]);
+	return n;
+}
+
 /* Insert a new record (its owner in rec->owner); rec->id gets its id. */
 static int record_insert(struct api_req *r, struct record *rec)
 {
 	const struct object *o = rec->o;
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
-	char now[21];
-	int n = 0, rc;
+	char now[TIME_ISO_SIZE];
+	int n, rc;
 
 	time_iso_now(now);
 	strbuf_addf(&sql, "INSERT INTO %s (", o->table);
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(o->fields[i].flags & FR_OUTPUT))
-			strbuf_addf(&sql, "%s%s", n++ ? ", " : "", o->fields[i].name);
+	n = add_field_names(&sql, rec, false);
 	if (o->owner)
 		strbuf_addf(&sql, ", %s", o->owner), n++;
 	if (o->created_at)
@@ -577,10 +600,7 @@ static int record_insert(struct api_req *r, struct record *rec)
 	strbuf_release(&sql);
 	if (rc)
 		return rc;
-	n = 1;
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(o->fields[i].flags & FR_OUTPUT))
-			bind_value(s, n++, &o->fields[i], &rec->v[i]);
+	n = bind_fields(s, rec);
 	if (o->owner)
 		store_bind_int64(s, n++, rec->owner);
 	if (o->created_at)
@@ -602,14 +622,12 @@ static int record_update(struct api_req *r, const struct record *rec)
 	const struct object *o = rec->o;
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
-	char now[21];
-	int n = 0, rc;
+	char now[TIME_ISO_SIZE];
+	int n, rc;
 
 	time_iso_now(now);
 	strbuf_addf(&sql, "UPDATE %s SET ", o->table);
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(o->fields[i].flags & FR_OUTPUT))
-			strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", o->fields[i].name);
+	add_field_names(&sql, rec, true);
 	if (o->updated_at)
 		strbuf_addstr(&sql, ", updated_at = ?");
 	strbuf_addstr(&sql, " WHERE id = ?");
@@ -617,10 +635,7 @@ static int record_update(struct api_req *r, const struct record *rec)
 	strbuf_release(&sql);
 	if (rc)
 		return rc;
-	n = 1;
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(o->fields[i].flags & FR_OUTPUT))
-			bind_value(s, n++, &o->fields[i], &rec->v[i]);
+	n = bind_fields(s, rec);
 	if (o->updated_at)
 		store_bind_str(s, n++, now);
 	store_bind_int64(s, n, rec->id);

@@ -153,7 +153,6 @@ int user_insert(struct store *st, const struct user_new *u, int64_t *id,
 {
 	char hash[crypto_pwhash_STRBYTES] = "", now[32];
 	struct strbuf detail = STRBUF_INIT;
-	struct store_stmt *s;
 	int64_t mid = 0;
 	int rc = HW_EINPUT;
 
@@ -188,17 +187,11 @@ int user_insert(struct store *st, const struct user_new *u, int64_t *id,
 	if ((rc = hash_password(u->password, hash, err)))
 		goto out;
 	time_iso_now(now);
-
-	if (store_prepare(st, "INSERT INTO app_user(login, password_hash, role, "
-			  "mission_id, person_id, created_at, updated_at) VALUES "
-			  "(?, ?, ?, ?, ?, ?, ?) RETURNING id", &s))
-		goto dberr;
-	store_bind_list(s, "sssIIss", u->login, hash, u->role, mid, u->person_id,
-			now, now);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		*id = store_col_int64(s, 0);
-	store_reset(s);
+	rc = store_one_int64(st, id, "INSERT INTO app_user(login, password_hash, role, "
+			     "mission_id, person_id, created_at, updated_at) VALUES "
+			     "(?, ?, ?, ?, ?, ?, ?) RETURNING id", "add the user", NULL,
+			     "sssIIss", u->login, hash, u->role, mid, u->person_id, now,
+			     now);
 	if (rc == HW_ECONFLICT) {
 		strbuf_addf(err, "login: '%s' is taken", u->login);
 		goto out;
@@ -481,6 +474,31 @@ static int read_password(struct strbuf *out)
 	return HW_OK;
 }
 
+/* The two options by which a command takes a login and its password. */
+#define OPT_LOGIN(v) { "login", OPT_STRING, (v), "LOGIN", "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" }
+#define OPT_PASSWORD_STDIN(v) { "password-stdin", OPT_FLAG, (v), NULL, "read the password (10 characters or more)" }
+
+/* The password of --password-stdin into `pw`: never from the command
+ * line, where ps and shell history see it. HW_EINPUT without the flag. */
+static int stdin_password(const char *cmd, bool given, struct strbuf *pw)
+{
+	if (!given) {
+		cli_error(cmd, "give the password on standard input with "
+			  "--password-stdin");
+		return HW_EINPUT;
+	}
+	read_password(pw);
+	return HW_OK;
+}
+
+/* Wipe and free a password read by stdin_password(). */
+static void password_release(struct strbuf *pw)
+{
+	if (pw->len)
+		sodium_memzero(pw->buf, pw->len);
+	strbuf_release(pw);
+}
+
 static int user_cmd_add(int argc, char **argv)
 {
 	const char *dbflag = NULL;
@@ -488,10 +506,10 @@ static int user_cmd_add(int argc, char **argv)
 	bool stdin_pw = false;
 	struct opt opts[] = {
 		OPT_DB(&dbflag),
-		{ "login", OPT_STRING, &u.login, "LOGIN", "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
+		OPT_LOGIN(&u.login),
 		{ "role", OPT_STRING, &u.role, "ROLE", "citizen, officer, mission-head, hq or auditor" },
 		{ "mission", OPT_STRING, &u.mission, "CODE", "the mission of an officer or mission head" },
-		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL, "read the password (10 characters or more)" },
+		OPT_PASSWORD_STDIN(&stdin_pw),
 		OPT_END,
 	};
 	struct strbuf err = STRBUF_INIT, pw = STRBUF_INIT;
@@ -499,17 +517,9 @@ static int user_cmd_add(int argc, char **argv)
 	int64_t id = 0;
 	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
+	if ((rc = opt_parse_only(opts, argc, argv)) ||
+	    (rc = stdin_password(argv[0], stdin_pw, &pw)))
 		goto out;
-	if (!stdin_pw) {
-		/* Never on the command line, where ps and shell history see it. */
-		cli_error(argv[0], "give the password on standard input with "
-			  "--password-stdin");
-		rc = HW_EINPUT;
-		goto out;
-	}
-	read_password(&pw);
 	u.password = pw.buf;
 	rc = db_open(&db, cli_db_path(dbflag), NULL, 0, &err);
 	if (!rc)
@@ -520,9 +530,7 @@ static int user_cmd_add(int argc, char **argv)
 	}
 	printf("user %s added (id %" PRId64 ", role %s)\n", u.login, id, u.role);
 out:
-	if (pw.len)
-		sodium_memzero(pw.buf, pw.len);
-	strbuf_release(&pw);
+	password_release(&pw);
 	db_release(&db);
 	strbuf_release(&err);
 	return rc;
@@ -574,8 +582,8 @@ int cmd_test_login(int argc, char **argv)
 	bool stdin_pw = false;
 	struct opt opts[] = {
 		OPT_DB(&dbflag),
-		{ "login", OPT_STRING, &login, "LOGIN", "3 to 64 of a-z, 0-9, '.', '_', '-', '@'" },
-		{ "password-stdin", OPT_FLAG, &stdin_pw, NULL, "read the password (10 characters or more)" },
+		OPT_LOGIN(&login),
+		OPT_PASSWORD_STDIN(&stdin_pw),
 		OPT_END,
 	};
 	struct strbuf pw = STRBUF_INIT;
@@ -583,24 +591,20 @@ int cmd_test_login(int argc, char **argv)
 	int64_t id = 0;
 	int rc;
 
-	rc = opt_parse_only(opts, argc, argv);
-	if (rc)
+	if ((rc = opt_parse_only(opts, argc, argv)))
 		goto out;
-	if (!login || !stdin_pw) {
+	if (!login) {
 		cli_error(argv[0], "usage: homeward test-login --login L --password-stdin");
 		rc = HW_EINPUT;
 		goto out;
 	}
-	read_password(&pw);
-	rc = db_open_cli(&db, argv[0], dbflag, NULL, 0);
-	if (rc)
+	if ((rc = stdin_password(argv[0], stdin_pw, &pw)) ||
+	    (rc = db_open_cli(&db, argv[0], dbflag, NULL, 0)))
 		goto out;
 	rc = user_check_password(db.st, login, pw.buf, &id);
 	printf("%s\n", rc ? "refused" : "accepted");
 out:
-	if (pw.len)
-		sodium_memzero(pw.buf, pw.len);
-	strbuf_release(&pw);
+	password_release(&pw);
 	db_release(&db);
 	return rc;
 }

@@ -222,21 +222,16 @@ void bench_signals_catch(struct bench_signals *saved)
 	struct sigaction sa;
 
 	bench_interrupted = 0;
+	cli_signals_catch(&saved->sig, on_signal);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &saved->intr);
-	sigaction(SIGTERM, &sa, &saved->term);
-	sigaction(SIGHUP, &sa, &saved->hup);
 	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, &saved->pipe);
 }
 
 void bench_signals_restore(const struct bench_signals *saved)
 {
-	sigaction(SIGINT, &saved->intr, NULL);
-	sigaction(SIGTERM, &saved->term, NULL);
-	sigaction(SIGHUP, &saved->hup, NULL);
+	cli_signals_restore(&saved->sig);
 	sigaction(SIGPIPE, &saved->pipe, NULL);
 }
 

@@ -5,6 +5,8 @@
 #ifndef HW_BENCH_H
 #define HW_BENCH_H
 
+#include "core/cli.h"
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,7 +72,8 @@ extern volatile sig_atomic_t bench_interrupted;
 
 /* The dispositions bench_signals_catch() replaced. */
 struct bench_signals {
-	struct sigaction intr, term, hup, pipe;
+	struct cli_signals sig;
+	struct sigaction pipe;
 };
 
 /*

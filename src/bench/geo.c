@@ -122,20 +122,9 @@ struct mix {
 
 /* --- small helpers ------------------------------------------------------- */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 static int check_interrupt(void)
 {
-	if (!interrupted)
-		return HW_OK;
-	cli_error(CMD, "interrupted");
-	return HW_EIO;
+	return bench_check_interrupt(CMD);
 }
 
 /* splitmix64: small, fast and good enough to draw a query mix. */
@@ -1990,7 +1979,7 @@ int bench_geo(int argc, char **argv)
 	char dir[64];
 	struct strbuf dbp = STRBUF_INIT, rtp = STRBUF_INIT, err = STRBUF_INIT;
 	struct strbuf why = STRBUF_INIT;
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct bench_signals saved;
 	struct db db = { 0 };
 	struct geo *geo = NULL;
 	struct points points = { 0 };
@@ -2011,13 +2000,7 @@ int bench_geo(int argc, char **argv)
 		return rc;
 	/* Interruptions end the run through the cleanup below, so that no
 	 * server and no scratch directory is left behind. */
-	interrupted = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	bench_signals_catch(&saved);
 
 	rc = HW_EINTERNAL;
 	if (refgeo_load(&err)) {
@@ -2119,9 +2102,7 @@ out:
 	mix_release(&mix);
 	if (have_dir)
 		bench_remove_tree(dir);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	bench_signals_restore(&saved);
 	strbuf_release(&dbp);
 	strbuf_release(&rtp);
 	strbuf_release(&err);

@@ -381,3 +381,22 @@ void progress_done(struct progress *p, uint64_t done, uint64_t rows)
 	progress_print(p, done, rows, time_mono());
 	fputc('\n', stderr);
 }
+
+void cli_signals_catch(struct cli_signals *saved, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &saved->intr);
+	sigaction(SIGTERM, &sa, &saved->term);
+	sigaction(SIGHUP, &sa, &saved->hup);
+}
+
+void cli_signals_restore(const struct cli_signals *saved)
+{
+	sigaction(SIGINT, &saved->intr, NULL);
+	sigaction(SIGTERM, &saved->term, NULL);
+	sigaction(SIGHUP, &saved->hup, NULL);
+}

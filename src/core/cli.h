@@ -12,6 +12,7 @@
 #ifndef HW_CLI_H
 #define HW_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -110,6 +111,17 @@ int opt_check_range(const char *cmd, const char *name, int64_t v, int64_t min,
 /* Print "homeward CMD: " and the message to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A long command's interruptions: SIGINT, SIGTERM and SIGHUP go to
+ * `handler` (installed without SA_RESTART, so that waits break off), the
+ * old dispositions saved in `saved` for cli_signals_restore().
+ */
+struct cli_signals {
+	struct sigaction intr, term, hup;
+};
+void cli_signals_catch(struct cli_signals *saved, void (*handler)(int));
+void cli_signals_restore(const struct cli_signals *saved);
 
 /* Whether to draw progress lines: the setting `progress` (on, off, or
  * auto: when stderr is a terminal and the setting `ci` is off). */

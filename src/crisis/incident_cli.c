@@ -281,23 +281,42 @@ static int print_json(json_t *j)
 	return rc;
 }
 
+/*
+ * The options of the reads, list and show: --db and --json (`json_help`
+ * says what it gives); the positional arguments into pos[0 .. *npos), at
+ * most `maxpos`; then the database.
+ */
+static int open_read(const char *cmd, const char *json_help, int maxpos,
+		     int argc, char **argv, char **pos, int *npos, bool *as_json,
+		     struct db *db)
+{
+	const char *dbflag = NULL;
+	const struct opt opts[] = {
+		OPT_DB(&dbflag),
+		{ "json", OPT_FLAG, as_json, NULL, json_help },
+		OPT_END,
+	};
+	int rc = opt_parse(opts, argc, argv, pos, npos);
+
+	if (!rc && *npos > maxpos) {
+		cli_error(cmd, "unexpected argument '%s'", pos[maxpos]);
+		rc = HW_EINPUT;
+	}
+	return rc ? rc : db_open_cli(db, cmd, dbflag, NULL, 0);
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	static const char cmd[] = "incident list";
-	const char *dbflag = NULL;
 	bool as_json = false;
-	struct opt opts[] = {
-		OPT_DB(&dbflag),
-		{ "json", OPT_FLAG, &as_json, NULL, "the incidents as one JSON array" },
-		OPT_END,
-	};
 	struct store_stmt *s;
 	struct db db = { 0 };
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	json_t *items = NULL;
-	int rc;
+	int rc, npos = 0;
 
-	if ((rc = opt_parse_only(opts, argc, argv)) ||
-	    (rc = db_open_cli(&db, cmd, dbflag, NULL, 0)))
+	if ((rc = open_read(cmd, "the incidents as one JSON array", 0, argc, argv,
+			    pos, &npos, &as_json, &db)))
 		goto out;
 	if (store_prepare(db.st, "SELECT " INCIDENT_COLUMNS ", (SELECT count(*) "
 			  "FROM roster r WHERE r.incident_id = incident.id AND "
@@ -335,6 +354,7 @@ static int cmd_list(int argc, char **argv)
 out:
 	json_decref(items);
 	db_release(&db);
+	free(pos);
 	return rc;
 }
 
@@ -374,13 +394,7 @@ static void print_incident(json_t *o)
 static int cmd_show(int argc, char **argv)
 {
 	static const char cmd[] = "incident show";
-	const char *dbflag = NULL;
 	bool as_json = false;
-	struct opt opts[] = {
-		OPT_DB(&dbflag),
-		{ "json", OPT_FLAG, &as_json, NULL, "as JSON, with 'affected' and 'by_status' (the count per roster status)" },
-		OPT_END,
-	};
 	struct strbuf err = STRBUF_INIT;
 	struct db db = { 0 };
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -388,9 +402,10 @@ static int cmd_show(int argc, char **argv)
 	int64_t id = 0;
 	int rc, npos = 0;
 
-	if ((rc = opt_parse(opts, argc, argv, pos, &npos)) ||
-	    (rc = parse_id(cmd, npos, pos, &id)) ||
-	    (rc = db_open_cli(&db, cmd, dbflag, NULL, 0)))
+	if ((rc = open_read(cmd, "as JSON, with 'affected' and 'by_status' (the "
+			    "count per roster status)", 1, argc, argv, pos, &npos,
+			    &as_json, &db)) ||
+	    (rc = parse_id(cmd, npos, pos, &id)))
 		goto out;
 	rc = incident_json(db.st, id, NULL, 0, &o, &err);
 	if (rc) {

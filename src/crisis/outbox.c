@@ -891,12 +891,13 @@ static int mark_exercise(struct store *st, int64_t incident, struct strbuf *err)
 	size_t n = 0, a = 0;
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT r.person_id FROM roster r WHERE r.incident_id = ? "
-				"AND r.in_area = 1 AND r.status = 'unknown' AND EXISTS (SELECT 1 "
-				"FROM message m WHERE m.person_id = r.person_id AND "
-				"m.incident_id = r.incident_id AND m.kin_id = 0)", &s)))
-		goto dberr;
-	store_bind_int64(s, 1, incident);
+	if ((rc = store_prepare_args(st, &s, "SELECT r.person_id FROM roster r WHERE "
+				     "r.incident_id = ? AND r.in_area = 1 AND r.status = "
+				     "'unknown' AND EXISTS (SELECT 1 FROM message m WHERE "
+				     "m.person_id = r.person_id AND m.incident_id = "
+				     "r.incident_id AND m.kin_id = 0)",
+				     "mark the exercise's roster", err, "i", incident)))
+		return rc;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		ALLOC_GROW(ids, n + 1, a);
 		ids[n++] = store_col_int64(s, 0);
@@ -988,6 +989,19 @@ static void *pipe_render(void *arg)
 	return NULL;
 }
 
+/* Free what a pipeline holds (its thread has ended, or never started). */
+static void pipe_release(struct pipeline *pl)
+{
+	pthread_mutex_destroy(&pl->lock);
+	pthread_cond_destroy(&pl->cond);
+	for (size_t i = 0; i < PIPE_SLOTS; i++) {
+		strbuf_release(&pl->slots[i].text);
+		batch_release(&pl->slots[i].out);
+	}
+	free(pl->slots);
+	pl->slots = NULL;
+}
+
 static int pipe_start(struct pipeline *pl, struct store *st, struct render_ctx *c,
 		      struct outbox_counts *counts, unsigned channels)
 {
@@ -1004,14 +1018,7 @@ static int pipe_start(struct pipeline *pl, struct store *st, struct render_ctx *
 	pthread_mutex_init(&pl->lock, NULL);
 	pthread_cond_init(&pl->cond, NULL);
 	if (pthread_create(&pl->thread, NULL, pipe_render, pl)) {
-		pthread_mutex_destroy(&pl->lock);
-		pthread_cond_destroy(&pl->cond);
-		for (size_t i = 0; i < PIPE_SLOTS; i++) {
-			strbuf_release(&pl->slots[i].text);
-			batch_release(&pl->slots[i].out);
-		}
-		free(pl->slots);
-		pl->slots = NULL;
+		pipe_release(pl);
 		return HW_EINTERNAL;
 	}
 	return HW_OK;
@@ -1105,13 +1112,7 @@ static int pipe_finish(struct pipeline *pl, int rc)
 	while (pipe_write_one(pl, true, &rc))
 		;
 	pthread_join(pl->thread, NULL);
-	pthread_mutex_destroy(&pl->lock);
-	pthread_cond_destroy(&pl->cond);
-	for (size_t i = 0; i < PIPE_SLOTS; i++) {
-		strbuf_release(&pl->slots[i].text);
-		batch_release(&pl->slots[i].out);
-	}
-	free(pl->slots);
+	pipe_release(pl);
 	pl->c->out = &pl->c->batch;
 	return rc;
 }

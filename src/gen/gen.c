@@ -2195,7 +2195,7 @@ int cmd_gen(int argc, char **argv)
 	struct gen_params gp = { 0 };
 	struct gen_run run = { 0 };
 	struct progress pr;
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct cli_signals signals;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
 	char nat[3];
 	int npos = 0, rc, fd = -1, k;
@@ -2297,12 +2297,7 @@ int cmd_gen(int argc, char **argv)
 		}
 		own_fd = true;
 		cleanup_path = tmp.buf;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		sigaction(SIGHUP, &sa, &old_hup);
+		cli_signals_catch(&signals, on_signal);
 		handlers = true;
 	}
 
@@ -2359,9 +2354,7 @@ out:
 		cleanup_path = NULL;
 	}
 	if (handlers) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		sigaction(SIGHUP, &old_hup, NULL);
+		cli_signals_restore(&signals);
 	}
 	strbuf_release(&err);
 	strbuf_release(&tmp);

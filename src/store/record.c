@@ -212,3 +212,46 @@ int store_exists_args(struct store *st, const char *sql, const char *what,
 	STEP_ONCE(NULL, rc);
 	return rc == STORE_ROW ? HW_OK : rc == STORE_DONE ? HW_ENOTFOUND : rc;
 }
+
+int store_prepare_where(struct store *st, struct store_stmt **out,
+			const char *fmt, const char *pred, int64_t pred_arg,
+			const char *what, struct strbuf *err, const char *types, ...)
+{
+	struct strbuf sql = STRBUF_INIT, and = STRBUF_INIT;
+	va_list ap;
+	int rc;
+
+	if (pred)
+		strbuf_addf(&and, " AND %s", pred);
+	strbuf_addf(&sql, fmt, and.buf);
+	va_start(ap, types);
+	rc = prepare_va(st, out, sql.buf, what, err, types, ap);
+	va_end(ap);
+	if (!rc && pred)
+		store_bind_int64(*out, (int)strlen(types) + 1, pred_arg);
+	strbuf_release(&sql);
+	strbuf_release(&and);
+	return rc;
+}
+
+int store_read_row(struct store *st, void (*fill)(struct store_stmt *s, void *arg),
+		   void *arg, const char *sql, const char *what, struct strbuf *err,
+		   const char *types, ...)
+{
+	struct store_stmt *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = prepare_va(st, &s, sql, what, err, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		fill(s, arg);
+	store_reset(s);
+	if (rc < 0)
+		return failed(st, rc, what, err);
+	return rc == STORE_ROW ? HW_OK : HW_ENOTFOUND;
+}

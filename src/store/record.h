@@ -83,6 +83,17 @@ int store_prepare_args(struct store *st, struct store_stmt **out,
 		       const char *sql, const char *what, struct strbuf *err,
 		       const char *types, ...);
 
+/*
+ * A statement whose SQL has one optional predicate: `fmt` holds one "%s"
+ * where " AND PRED" goes when `pred` is given (a scope's predicate, with
+ * one `?`), nothing otherwise. Its parameters are bound from `types` and
+ * the arguments, then `pred_arg` for the predicate's `?`. HW_OK, or HW_EDB
+ * with "cannot WHAT: REASON" in `err` (which may be NULL).
+ */
+int store_prepare_where(struct store *st, struct store_stmt **out,
+			const char *fmt, const char *pred, int64_t pred_arg,
+			const char *what, struct strbuf *err, const char *types, ...);
+
 /* In the three calls below `err` may be NULL: no message is wanted. */
 
 /*
@@ -99,6 +110,15 @@ int store_exec_args(struct store *st, const char *sql, const char *what,
  */
 int store_one_int64(struct store *st, int64_t *out, const char *sql,
 		    const char *what, struct strbuf *err, const char *types, ...);
+
+/*
+ * The one row of `sql` handed to `fill(s, arg)` while it is current (a
+ * struct filled from its columns): HW_OK; HW_ENOTFOUND when there is none
+ * (no message: the caller names what is missing); or the error.
+ */
+int store_read_row(struct store *st, void (*fill)(struct store_stmt *s, void *arg),
+		   void *arg, const char *sql, const char *what, struct strbuf *err,
+		   const char *types, ...);
 
 /* The same, for whether there is a row at all: HW_OK if there is one,
  * HW_ENOTFOUND if not, or the error. */
