@@ -2,17 +2,11 @@
  * api_registry.c: the registry over HTTP: persons, their contacts and
  * emergency contacts, parties (households and groups) and organisations.
  *
- * Each kind of object is described once, by a struct object: its table
- * and a table of its fields (struct field_rule) saying how a value from a
- * request body is checked. Columns a registrant CSV also has are checked
- * by the importer's own rule (reg_check_value), so a value means the same
- * whichever way it came in. Creating and patching then follow the same
- * steps for every object: a record starts from the defaults or from the
- * stored row, takes the body's values through the rules, passes the
- * object's rules between fields (a person needs a name, a contact's value
- * follows its kind), and is written in the request's transaction together
- * with its audit entry. The SQL of those steps is built from the same
- * tables, with bound parameters only.
+ * The objects, their field tables and the records that carry a body's
+ * values into rows are the registry's (registry/object.h): this file gives
+ * them the request (CTX) and turns their refusals into answers (answer),
+ * and writes each change in the request's transaction with its audit
+ * entry.
  *
  * Who may see a person is scope.h's question, asked by every person route
  * and, through the owning person, by the contact routes: what a caller
@@ -35,398 +29,83 @@
 #include "geo/geo.h"
 #include "store/keyring.h"
 #include "registry/person.h"
+#include "registry/object.h"
 #include "registry/presence.h"
 #include "registry/registrant.h"
 #include "auth/scope.h"
 #include "http/server.h"
 #include "store/store.h"
 
-#define MAX_FIELDS 16
 #define PASSPORT_FIELD "person.passport_no" /* the keyring's name, as import */
 
-/* ---- Objects and their fields ---- */
+/* ---- The object layer (registry/object.h), for this request ---- */
 
-/* How a value from a request body is checked and stored. */
-enum check {
-	CK_COLUMN,    /* the importer's rule for registrant column `col` */
-	CK_TEXT,      /* free text: trimmed, UTF-8, at most max_len bytes */
-	CK_CHOICE,    /* one of `choices` */
-	CK_BOOL,      /* a JSON boolean, stored as 0 or 1 */
-	CK_ID,        /* the id of a row elsewhere (the handler checks it) */
-	CK_NEEDS,     /* an array of needs_names, stored as the importer does */
-};
+/* Its context: the request's store, principal, body; errors in r->err. */
+#define CTX(r) { (r)->db->st, &(r)->who, (r)->body, &(r)->err, "" }
 
-enum field_flags {
-	FR_REQUIRED = 1,  /* never empty: required on create, never cleared */
-	FR_GENERATED = 2, /* required, but made up when a new row has none */
-	FR_OUTPUT = 4,    /* shown, but never taken from a body */
-};
-
-struct field_rule {
-	const char *name;             /* the JSON member and the column */
-	enum check check;
-	int col;                      /* CK_COLUMN: enum reg_col */
-	size_t max_len;               /* CK_TEXT */
-	const char *const *choices;   /* CK_CHOICE: NULL-terminated */
-	const char *def;              /* a new row's value when the body has none */
-	unsigned flags;
-};
-
-struct record;
-
-struct object {
-	const char *table;
-	const char *noun;             /* in messages and audit entries */
-	const struct field_rule *fields; /* NULL-name terminated */
-	const char *owner;            /* the column naming the owning person */
-	const char *unique;           /* the field of a UNIQUE constraint */
-	bool created_at, updated_at;  /* the row carries these stamps */
-	/* The object's rules between fields and rows, once the body's
-	 * values are taken; and what follows a write, in the same
-	 * transaction. NULL when there are none. */
-	int (*check)(struct api_req *r, struct record *rec);
-	int (*written)(struct api_req *r, const struct record *rec);
-};
-
-static int person_check(struct api_req *r, struct record *rec);
-static int contact_check(struct api_req *r, struct record *rec);
-static int contact_prefer(struct api_req *r, const struct record *rec);
-
-static const char *const contact_kinds[] = { "phone", "email", "messaging", NULL };
-static const char *const party_kinds[] = { "household", "group", NULL };
-static const char *const organisation_kinds[] = {
-	"company", "school", "ngo", "government", "other", NULL,
-};
-
-/* The person's fields, by index, so that handlers can name them. */
-enum {
-	PF_EXTERNAL_ID, PF_FAMILY_NAME, PF_GIVEN_NAME, PF_NATIVE_NAME, PF_SEX,
-	PF_DATE_OF_BIRTH, PF_NATIONALITY, PF_LANGUAGE, PF_NEEDS, PF_PARTY_ID,
-	PF_CONSENT_VERSION, PF_CONSENT_AT, PF_COUNT
-};
-
-static const struct field_rule person_fields[PF_COUNT + 1] = {
-	[PF_EXTERNAL_ID] = { "external_id", CK_COLUMN, RC_EXTERNAL_ID, 0, NULL, NULL, FR_GENERATED },
-	[PF_FAMILY_NAME] = { "family_name", CK_COLUMN, RC_FAMILY_NAME, 0, NULL, NULL, 0 },
-	[PF_GIVEN_NAME] = { "given_name", CK_COLUMN, RC_GIVEN_NAME, 0, NULL, NULL, 0 },
-	[PF_NATIVE_NAME] = { "native_name", CK_COLUMN, RC_NATIVE_NAME, 0, NULL, NULL, 0 },
-	[PF_SEX] = { "sex", CK_COLUMN, RC_SEX, 0, NULL, NULL, 0 },
-	[PF_DATE_OF_BIRTH] = { "date_of_birth", CK_COLUMN, RC_DATE_OF_BIRTH, 0, NULL, NULL, 0 },
-	[PF_NATIONALITY] = { "nationality", CK_COLUMN, RC_NATIONALITY, 0, NULL, NULL, FR_REQUIRED },
-	[PF_LANGUAGE] = { "language", CK_COLUMN, RC_LANGUAGE, 0, NULL, NULL, 0 },
-	[PF_NEEDS] = { "needs", CK_NEEDS, 0, 0, NULL, NULL, 0 },
-	[PF_PARTY_ID] = { "party_id", CK_ID, 0, 0, NULL, NULL, 0 },
-	/* Consent is the citizen's own act, recorded by its own route. */
-	[PF_CONSENT_VERSION] = { "consent_version", CK_TEXT, 0, 0, NULL, NULL, FR_OUTPUT },
-	[PF_CONSENT_AT] = { "consent_at", CK_TEXT, 0, 0, NULL, NULL, FR_OUTPUT },
-	[PF_COUNT] = { NULL, 0, 0, 0, NULL, NULL, 0 },
-};
-
-enum { CF_KIND, CF_VALUE, CF_VERIFIED, CF_PREFERRED };
-
-static const struct field_rule contact_fields[] = {
-	[CF_KIND] = { "kind", CK_CHOICE, 0, 0, contact_kinds, NULL, FR_REQUIRED },
-	/* Checked again by kind once the kind is known (contact_check). */
-	[CF_VALUE] = { "value", CK_TEXT, 0, 254, NULL, NULL, FR_REQUIRED },
-	[CF_VERIFIED] = { "verified", CK_BOOL, 0, 0, NULL, "0", 0 },
-	[CF_PREFERRED] = { "preferred", CK_BOOL, 0, 0, NULL, "0", 0 },
-	{ NULL, 0, 0, 0, NULL, NULL, 0 },
-};
-
-static const struct field_rule emergency_fields[] = {
-	{ "name", CK_TEXT, 0, 200, NULL, NULL, FR_REQUIRED },
-	{ "relation", CK_TEXT, 0, 100, NULL, NULL, 0 },
-	{ "phone", CK_COLUMN, RC_PHONE, 0, NULL, NULL, 0 },
-	{ "email", CK_COLUMN, RC_EMAIL, 0, NULL, NULL, 0 },
-	{ NULL, 0, 0, 0, NULL, NULL, 0 },
-};
-
-static const struct field_rule party_fields[] = {
-	{ "external_id", CK_COLUMN, RC_PARTY_ID, 0, NULL, NULL, FR_GENERATED },
-	{ "kind", CK_CHOICE, 0, 0, party_kinds, "household", FR_REQUIRED },
-	{ NULL, 0, 0, 0, NULL, NULL, 0 },
-};
-
-static const struct field_rule organisation_fields[] = {
-	{ "name", CK_COLUMN, RC_ORGANISATION, 0, NULL, NULL, FR_REQUIRED },
-	{ "kind", CK_CHOICE, 0, 0, organisation_kinds, "company", FR_REQUIRED },
-	{ "country", CK_COLUMN, RC_COUNTRY, 0, NULL, NULL, 0 },
-	{ "contact_name", CK_TEXT, 0, 200, NULL, NULL, 0 },
-	{ "contact_phone", CK_COLUMN, RC_PHONE, 0, NULL, NULL, 0 },
-	{ "contact_email", CK_COLUMN, RC_EMAIL, 0, NULL, NULL, 0 },
-	{ NULL, 0, 0, 0, NULL, NULL, 0 },
-};
-
-static const struct object person_object = {
-	"person", "person", person_fields, NULL, "external_id", true, true,
-	person_check, NULL,
-};
-static const struct object contact_object = {
-	"contact", "contact", contact_fields, "person_id", NULL, false, false,
-	contact_check, contact_prefer,
-};
-static const struct object emergency_object = {
-	"emergency_contact", "emergency-contact", emergency_fields, "person_id",
-	NULL, true, false, NULL, NULL,
-};
-static const struct object party_object = {
-	"party", "party", party_fields, NULL, "external_id", true, false,
-	NULL, NULL,
-};
-static const struct object organisation_object = {
-	"organisation", "organisation", organisation_fields, NULL, "name", true, true,
-	NULL, NULL,
-};
-
-/* ---- Records: one row's values on their way in ---- */
-
-struct value {
-	bool null;
-	int64_t i;        /* CK_BOOL, CK_ID */
-	char *s;          /* the others; owned */
-};
-
-struct record {
-	const struct object *o;
-	size_t n;                     /* fields */
-	struct value v[MAX_FIELDS];
-	bool taken[MAX_FIELDS];       /* the body gave this field */
-	bool is_new;
-	int64_t id, owner;
-};
-
-static bool is_int_check(enum check c)
+/* The layer's result as the request's: a refusal answers 422, 409 or 404
+ * naming its field; anything else goes on as it is. */
+static int answer(struct api_req *r, const struct object_ctx *c, int rc)
 {
-	return c == CK_BOOL || c == CK_ID;
-}
-
-static void value_set(struct value *v, const char *s)
-{
-	free(v->s);
-	v->s = s ? xstrdup(s) : NULL;
-	v->null = s == NULL;
-}
-
-static void record_init(struct record *rec, const struct object *o)
-{
-	memset(rec, 0, sizeof(*rec));
-	rec->o = o;
-	while (o->fields[rec->n].name)
-		rec->n++;
-	assert(rec->n <= MAX_FIELDS);
-	for (size_t i = 0; i < rec->n; i++)
-		rec->v[i].null = true;
-}
-
-static void record_release(struct record *rec)
-{
-	for (size_t i = 0; i < rec->n; i++)
-		free(rec->v[i].s);
-	memset(rec->v, 0, sizeof(rec->v));
-}
-
-/* A new row: the defaults of its fields. */
-static void record_new(struct record *rec, const struct object *o)
-{
-	record_init(rec, o);
-	rec->is_new = true;
-	for (size_t i = 0; i < rec->n; i++) {
-		const struct field_rule *f = &o->fields[i];
-		if (!f->def)
-			continue;
-		if (is_int_check(f->check)) {
-			rec->v[i].null = false;
-			rec->v[i].i = strtoll(f->def, NULL, 10);
-		} else {
-			value_set(&rec->v[i], f->def);
-		}
-	}
-}
-
-/* "api-" and 16 random hex digits: an external id nobody else makes. */
-static char *new_external_id(void)
-{
-	unsigned char raw[8];
-	char hex[2 * sizeof(raw) + 1];
-	struct strbuf sb = STRBUF_INIT;
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-	strbuf_addf(&sb, "api-%s", hex);
-	return strbuf_detach(&sb, NULL);
-}
-
-static int field_fail(struct api_req *r, const char *field, const char *why)
-{
-	return api_fail(r, 422, "invalid", field, "field '%s': %s", field, why);
-}
-
-/* needs: the array joined with ';', then the importer's rule. */
-static int take_needs(struct api_req *r, const struct field_rule *f,
-		      json_t *arr, struct strbuf *out)
-{
-	struct strbuf joined = STRBUF_INIT, err = STRBUF_INIT;
-	size_t i;
-	json_t *e;
-	int rc = HW_OK;
-
-	json_array_foreach(arr, i, e) {
-		const char *s = json_string_value(e);
-		if (strchr(s, ';')) {
-			strbuf_addf(&err, "'%s' is not one need (give each as its own "
-				    "string)", s);
-			rc = field_fail(r, f->name, err.buf);
-			goto out;
-		}
-		if (i)
-			strbuf_addch(&joined, ';');
-		strbuf_addstr(&joined, s);
-	}
-	if (reg_check_value(RC_NEEDS, joined.buf, joined.len, out, &err))
-		rc = field_fail(r, f->name, err.buf);
-out:
-	strbuf_release(&joined);
-	strbuf_release(&err);
-	return rc;
-}
-
-/*
- * Check the body's value `j` of field `f` (the route has checked its JSON
- * type) into `v`. Null, or a text that is empty once trimmed, clears.
- */
-static int take_value(struct api_req *r, const struct record *rec,
-		      const struct field_rule *f, json_t *j, struct value *v)
-{
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	const char *s = json_is_string(j) ? json_string_value(j) : NULL;
-	size_t len = json_is_string(j) ? json_string_length(j) : 0;
-	int rc = HW_OK;
-
-	if (json_is_null(j))
-		goto cleared;
-	switch (f->check) {
-	case CK_BOOL:
-		v->null = false;
-		v->i = json_is_true(j);
-		goto out;
-	case CK_ID:
-		if (json_integer_value(j) <= 0) {
-			rc = field_fail(r, f->name, "must be a positive id");
-			goto out;
-		}
-		v->null = false;
-		v->i = json_integer_value(j);
-		goto out;
-	case CK_NEEDS:
-		rc = take_needs(r, f, j, &out);
-		break;
-	case CK_CHOICE:
-		for (const char *const *c = f->choices; *c; c++)
-			if (strcmp(*c, s) == 0)
-				strbuf_addstr(&out, s);
-		if (!out.len) {
-			strbuf_addstr(&err, "must be one of");
-			for (const char *const *c = f->choices; *c; c++)
-				strbuf_addf(&err, "%s %s", c == f->choices ? "" : ",", *c);
-			rc = field_fail(r, f->name, err.buf);
-		}
-		break;
-	case CK_COLUMN:
-		if (reg_check_value(f->col, s, len, &out, &err))
-			rc = field_fail(r, f->name, err.buf);
-		break;
-	case CK_TEXT:
-		if (reg_check_text(s, len, f->max_len, &out, &err))
-			rc = field_fail(r, f->name, err.buf);
-		break;
-	}
-	if (rc)
-		goto out;
-	if (out.len) {
-		value_set(v, out.buf);
-		goto out;
-	}
-cleared:
-	if ((f->flags & FR_REQUIRED) || ((f->flags & FR_GENERATED) && !rec->is_new)) {
-		strbuf_addf(&err, "field '%s' is required and cannot be empty", f->name);
-		rc = api_fail(r, 422, "invalid", f->name, "%s", err.buf);
-		goto out;
-	}
-	value_set(v, NULL);
-out:
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return rc;
-}
-
-/* Made-up ids where a new row has none, then the requirements. */
-static int record_complete(struct api_req *r, struct record *rec)
-{
-	const struct field_rule *fields = rec->o->fields;
-
-	for (size_t i = 0; i < rec->n; i++) {
-		if ((fields[i].flags & FR_GENERATED) && rec->v[i].null) {
-			char *id = new_external_id();
-			value_set(&rec->v[i], id);
-			free(id);
-		}
-		if ((fields[i].flags & FR_REQUIRED) && rec->v[i].null)
-			return api_fail(r, 422, "invalid", fields[i].name,
-					"field '%s' is required", fields[i].name);
-	}
-	return HW_OK;
-}
-
-/* Take every field the body has, complete the record, and hold it to
- * the object's own rules. */
-static int record_take(struct api_req *r, struct record *rec)
-{
-	const struct field_rule *fields = rec->o->fields;
-	int rc;
-
-	for (size_t i = 0; i < rec->n; i++) {
-		json_t *j = r->body ? json_object_get(r->body, fields[i].name) : NULL;
-		if (!j || (fields[i].flags & FR_OUTPUT))
-			continue;
-		if ((rc = take_value(r, rec, &fields[i], j, &rec->v[i])))
-			return rc;
-		rec->taken[i] = true;
-	}
-	if ((rc = record_complete(r, rec)))
+	if (rc != HW_EINPUT && rc != HW_ECONFLICT && rc != HW_ENOTFOUND)
 		return rc;
-	return rec->o->check ? rec->o->check(r, rec) : HW_OK;
+	snprintf(r->err_field, sizeof(r->err_field), "%s", c->field);
+	return api_fail_from(r, rc, &r->err);
 }
 
-/* The names of the fields the body changed, for the audit entry. */
-static void record_taken_names(const struct record *rec, struct strbuf *out)
+static int record_take(struct api_req *r, struct object_record *rec)
 {
-	for (size_t i = 0; i < rec->n; i++)
-		if (rec->taken[i])
-			strbuf_addf(out, "%s%s", out->len ? ", " : "",
-				    rec->o->fields[i].name);
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_take(&c, rec));
 }
 
-/* ---- SQL built from the object tables ---- */
-
-/* "id, f1, ..., fn[, owner][, created_at][, updated_at]" */
-static void add_columns(struct strbuf *sql, const struct object *o)
+static int record_complete(struct api_req *r, struct object_record *rec)
 {
-	strbuf_addstr(sql, "id");
-	for (const struct field_rule *f = o->fields; f->name; f++)
-		strbuf_addf(sql, ", %s", f->name);
-	if (o->owner)
-		strbuf_addf(sql, ", %s", o->owner);
-	if (o->created_at)
-		strbuf_addstr(sql, ", created_at");
-	if (o->updated_at)
-		strbuf_addstr(sql, ", updated_at");
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_complete(&c, rec));
 }
 
-static void select_sql(struct strbuf *sql, const struct object *o)
+/* Row `id`: HW_ENOTFOUND, with no answer set, when there is none. */
+static int record_read(struct api_req *r, struct object_record *rec, int64_t id,
+		       json_t **json)
 {
-	strbuf_addstr(sql, "SELECT ");
-	add_columns(sql, o);
-	strbuf_addf(sql, " FROM %s", o->table);
+	struct object_ctx c = CTX(r);
+	int rc = object_read(&c, rec, id, json);
+
+	return rc == HW_ENOTFOUND ? rc : answer(r, &c, rc);
+}
+
+/* record_read(), answering 404 when there is no such row. */
+static int record_load(struct api_req *r, struct object_record *rec, int64_t id,
+		       json_t **json)
+{
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_load(&c, rec, id, json));
+}
+
+static int record_insert(struct api_req *r, struct object_record *rec)
+{
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_insert(&c, rec));
+}
+
+static int record_update(struct api_req *r, const struct object_record *rec)
+{
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_update(&c, rec));
+}
+
+static int party_scope(struct api_req *r, struct strbuf *where,
+		       struct store_params *params)
+{
+	struct object_ctx c = CTX(r);
+
+	return answer(r, &c, object_party_scope(&c, where, params));
 }
 
 static int db_fail(struct api_req *r, const char *what)
@@ -442,206 +121,10 @@ static int prepare(struct api_req *r, const char *sql, struct store_stmt **s)
 	return HW_OK;
 }
 
-/* A field's value of the current row as JSON (store/record.h). */
-static json_t *column_json(struct store_stmt *s, int col,
-			   const struct field_rule *f)
-{
-	return record_value(s, col, f->check == CK_BOOL ? REC_BOOL
-			    : f->check == CK_ID ? REC_INT
-			    : f->check == CK_NEEDS ? REC_LIST : REC_TEXT);
-}
-
-/* The current row of a select_sql() statement as JSON. */
-static json_t *row_json(const struct object *o, struct store_stmt *s)
-{
-	json_t *j = json_object();
-	int col = 0;
-
-	json_object_set_new(j, "id", json_integer(store_col_int64(s, col++)));
-	for (const struct field_rule *f = o->fields; f->name; f++)
-		json_object_set_new(j, f->name, column_json(s, col++, f));
-	if (o->owner)
-		json_object_set_new(j, o->owner, json_integer(store_col_int64(s, col++)));
-	if (o->created_at)
-		record_set_text(j, "created_at", store_col_text(s, col++, NULL));
-	if (o->updated_at)
-		record_set_text(j, "updated_at", store_col_text(s, col++, NULL));
-	return j;
-}
-
 static int not_found(struct api_req *r, const struct object *o, int64_t id)
 {
 	return api_fail(r, 404, "not_found", NULL, "no %s %lld", o->noun,
 			(long long)id);
-}
-
-/*
- * Row `id` into `rec` (initialised for its object by the caller), and its
- * JSON into *json when asked. HW_ENOTFOUND, with no response set, when
- * there is no such row.
- */
-static int record_read(struct api_req *r, struct record *rec, int64_t id,
-		       json_t **json)
-{
-	const struct object *o = rec->o;
-	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *s;
-	int rc;
-
-	rec->id = id;
-	select_sql(&sql, o);
-	strbuf_addstr(&sql, " WHERE id = ?");
-	rc = prepare(r, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
-		return rc;
-	store_bind_int64(s, 1, id);
-	rc = store_step(s);
-	if (rc == STORE_ROW) {
-		for (size_t i = 0; i < rec->n; i++) {
-			struct value *v = &rec->v[i];
-			int col = (int)i + 1;
-			if (store_col_null(s, col))
-				continue;
-			v->null = false;
-			if (is_int_check(o->fields[i].check))
-				v->i = store_col_int64(s, col);
-			else
-				v->s = xstrdup(store_col_text(s, col, NULL));
-		}
-		if (o->owner)
-			rec->owner = store_col_int64(s, (int)rec->n + 1);
-		if (json)
-			*json = row_json(o, s);
-	}
-	store_reset(s);
-	if (rc == STORE_DONE)
-		return HW_ENOTFOUND;
-	return rc == STORE_ROW ? HW_OK : db_fail(r, "read");
-}
-
-/* record_read(), answering 404 when there is no such row. */
-static int record_load(struct api_req *r, struct record *rec, int64_t id,
-		       json_t **json)
-{
-	int rc = record_read(r, rec, id, json);
-
-	return rc == HW_ENOTFOUND ? not_found(r, rec->o, id) : rc;
-}
-
-static void bind_value(struct store_stmt *s, int i, const struct field_rule *f,
-		       const struct value *v)
-{
-	if (v->null)
-		store_bind_null(s, i);
-	else if (is_int_check(f->check))
-		store_bind_int64(s, i, v->i);
-	else
-		store_bind_str(s, i, v->s);
-}
-
-/* A step that broke a UNIQUE constraint: 409 on the object's key. */
-static int write_failed(struct api_req *r, const struct object *o, int rc)
-{
-	if (rc == HW_ECONFLICT && o->unique)
-		return api_fail(r, 409, "conflict", o->unique,
-				"another %s has this %s", o->noun, o->unique);
-	return db_fail(r, "write");
-}
-
-/* The names of the fields a body may set, comma-separated, each as
- * "NAME" or, with `assign`, "NAME = ?". Returns how many. */
-static int add_field_names(struct strbuf *sql, const struct record *rec,
-			   bool assign)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(rec->o->fields[i].flags & FR_OUTPUT))
-			strbuf_addf(sql, "%s%s%s", n++ ? ", " : "",
-				    rec->o->fields[i].name, assign ? " = ?" : "");
-	return n;
-}
-
-/* Bind the values of those fields from parameter 1 on; returns the next. */
-static int bind_fields(struct store_stmt *s, const struct record *rec)
-{
-	int n = 1;
-
-	for (size_t i = 0; i < rec->n; i++)
-		if (!(rec->o->fields[i].flags & FR_OUTPUT))
-			bind_value(s, n++, &rec->o->fields[i], &rec->v[i]);
-	return n;
-}
-
-/* Insert a new record (its owner in rec->owner); rec->id gets its id. */
-static int record_insert(struct api_req *r, struct record *rec)
-{
-	const struct object *o = rec->o;
-	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *s;
-	char now[TIME_ISO_SIZE];
-	int n, rc;
-
-	time_iso_now(now);
-	strbuf_addf(&sql, "INSERT INTO %s (", o->table);
-	n = add_field_names(&sql, rec, false);
-	if (o->owner)
-		strbuf_addf(&sql, ", %s", o->owner), n++;
-	if (o->created_at)
-		strbuf_addstr(&sql, ", created_at"), n++;
-	if (o->updated_at)
-		strbuf_addstr(&sql, ", updated_at"), n++;
-	strbuf_addstr(&sql, ") VALUES (");
-	for (int k = 0; k < n; k++)
-		strbuf_addstr(&sql, k ? ", ?" : "?");
-	strbuf_addstr(&sql, ") RETURNING id");
-	rc = prepare(r, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
-		return rc;
-	n = bind_fields(s, rec);
-	if (o->owner)
-		store_bind_int64(s, n++, rec->owner);
-	if (o->created_at)
-		store_bind_str(s, n++, now);
-	if (o->updated_at)
-		store_bind_str(s, n++, now);
-	rc = store_step(s);
-	if (rc == STORE_ROW)
-		rec->id = store_col_int64(s, 0);
-	store_reset(s);
-	if (rc != STORE_ROW)
-		return write_failed(r, o, rc);
-	return o->written ? o->written(r, rec) : HW_OK;
-}
-
-/* Write every field of a loaded record back to its row. */
-static int record_update(struct api_req *r, const struct record *rec)
-{
-	const struct object *o = rec->o;
-	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *s;
-	char now[TIME_ISO_SIZE];
-	int n, rc;
-
-	time_iso_now(now);
-	strbuf_addf(&sql, "UPDATE %s SET ", o->table);
-	add_field_names(&sql, rec, true);
-	if (o->updated_at)
-		strbuf_addstr(&sql, ", updated_at = ?");
-	strbuf_addstr(&sql, " WHERE id = ?");
-	rc = prepare(r, sql.buf, &s);
-	strbuf_release(&sql);
-	if (rc)
-		return rc;
-	n = bind_fields(s, rec);
-	if (o->updated_at)
-		store_bind_str(s, n++, now);
-	store_bind_int64(s, n, rec->id);
-	if ((rc = store_run(s)))
-		return write_failed(r, o, rc);
-	return o->written ? o->written(r, rec) : HW_OK;
 }
 
 /* Run `sql` with one integer parameter and no result. */
@@ -656,28 +139,6 @@ static int run_id(struct api_req *r, const char *sql, int64_t id)
 	return store_run(s) ? db_fail(r, "write") : HW_OK;
 }
 
-/* The integer of a one-row, one-column query with one integer parameter;
- * *found tells whether there was a row (and the value was not NULL). */
-static int query_id(struct api_req *r, const char *sql, int64_t arg,
-		    int64_t *out, bool *found)
-{
-	struct store_stmt *s;
-	int rc = prepare(r, sql, &s);
-
-	*out = 0;
-	*found = false;
-	if (rc)
-		return rc;
-	store_bind_int64(s, 1, arg);
-	rc = store_step(s);
-	if (rc == STORE_ROW && !store_col_null(s, 0)) {
-		*out = store_col_int64(s, 0);
-		*found = true;
-	}
-	store_reset(s);
-	return rc < 0 ? db_fail(r, "read") : HW_OK;
-}
-
 static int audit_object(struct api_req *r, const struct object *o,
 			const char *verb, int64_t id, const char *detail)
 {
@@ -690,46 +151,6 @@ static int audit_object(struct api_req *r, const struct object *o,
 
 /* ---- Lists ---- */
 
-/* Parameters of a query built up in pieces. Texts are owned. */
-struct binds {
-	struct bind {
-		bool is_text;
-		int64_t i;
-		char *s;
-	} *b;
-	size_t n, alloc;
-};
-
-static void bind_int(struct binds *bs, int64_t v)
-{
-	ALLOC_GROW(bs->b, bs->n + 1, bs->alloc);
-	bs->b[bs->n++] = (struct bind){ false, v, NULL };
-}
-
-static void bind_text(struct binds *bs, const char *s, size_t len)
-{
-	ALLOC_GROW(bs->b, bs->n + 1, bs->alloc);
-	bs->b[bs->n++] = (struct bind){ true, 0, xstrndup(s, len) };
-}
-
-static void binds_release(struct binds *bs)
-{
-	for (size_t i = 0; i < bs->n; i++)
-		free(bs->b[i].s);
-	free(bs->b);
-	memset(bs, 0, sizeof(*bs));
-}
-
-static void binds_apply(const struct binds *bs, struct store_stmt *s)
-{
-	for (size_t i = 0; i < bs->n; i++) {
-		if (bs->b[i].is_text)
-			store_bind_text(s, (int)i + 1, bs->b[i].s, strlen(bs->b[i].s));
-		else
-			store_bind_int64(s, (int)i + 1, bs->b[i].i);
-	}
-}
-
 /*
  * One page of the rows of `o` that match `where` (SQL whose parameters are
  * `bs`), in id order after the `after` query parameter, at most `limit`:
@@ -737,7 +158,7 @@ static void binds_apply(const struct binds *bs, struct store_stmt *s)
  * read to know whether another page follows.
  */
 static int list_page(struct api_req *r, const struct object *o,
-		     const char *where, struct binds *bs, json_t **out)
+		     const char *where, struct store_params *bs, json_t **out)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *s;
@@ -750,14 +171,14 @@ static int list_page(struct api_req *r, const struct object *o,
 	if ((rc = api_query_int(r, "limit", 1, 1000, 100, &limit)) ||
 	    (rc = api_query_int(r, "after", 0, INT64_MAX, 0, &after)))
 		return rc;
-	select_sql(&sql, o);
+	object_select_sql(&sql, o);
 	strbuf_addf(&sql, " WHERE (%s) AND %s.id > ? ORDER BY %s.id LIMIT ?",
 		    where, o->table, o->table);
 	rc = prepare(r, sql.buf, &s);
 	strbuf_release(&sql);
 	if (rc)
 		return rc;
-	binds_apply(bs, s);
+	store_params_bind(bs, s);
 	store_bind_int64(s, (int)bs->n + 1, after);
 	store_bind_int64(s, (int)bs->n + 2, limit + 1);
 	items = json_array();
@@ -765,7 +186,7 @@ static int list_page(struct api_req *r, const struct object *o,
 		if (++got > limit)
 			break;
 		last = store_col_int64(s, 0);
-		json_array_append_new(items, row_json(o, s));
+		json_array_append_new(items, object_row_json(o, s));
 	}
 	store_reset(s);
 	if (rc < 0) {
@@ -787,7 +208,7 @@ static int owned_rows(struct api_req *r, const struct object *o,
 	struct store_stmt *s;
 	int rc;
 
-	select_sql(&sql, o);
+	object_select_sql(&sql, o);
 	strbuf_addf(&sql, " WHERE %s = ? ORDER BY id", o->owner);
 	rc = prepare(r, sql.buf, &s);
 	strbuf_release(&sql);
@@ -796,7 +217,7 @@ static int owned_rows(struct api_req *r, const struct object *o,
 	store_bind_int64(s, 1, person);
 	*out = json_array();
 	while ((rc = store_step(s)) == STORE_ROW)
-		json_array_append_new(*out, row_json(o, s));
+		json_array_append_new(*out, object_row_json(o, s));
 	store_reset(s);
 	return rc < 0 ? db_fail(r, "read") : HW_OK;
 }
@@ -873,14 +294,14 @@ static int passport_json(struct api_req *r, int64_t person, json_t **out)
 int registry_person_json(struct api_req *r, int64_t id, bool sensitive,
 			 json_t **out)
 {
-	struct record rec;
+	struct object_record rec;
 	json_t *j = NULL, *part = NULL;
 	int rc;
 
 	*out = NULL;
-	record_init(&rec, &person_object);
+	object_init(&rec, &person_object);
 	rc = record_read(r, &rec, id, &j);
-	record_release(&rec);
+	object_release(&rec);
 	if (rc == HW_ENOTFOUND) {
 		/* No response is set here: the caller decides what to say. */
 		strbuf_addf(&r->err, "no person %lld", (long long)id);
@@ -1048,7 +469,7 @@ static const char *const name_columns[] = {
  * indexes, then visits the few persons in id order for the page.
  */
 static int name_filter(struct api_req *r, const char *name, struct strbuf *where,
-		       struct binds *bs)
+		       struct store_params *bs)
 {
 	struct strbuf clean = STRBUF_INIT, err = STRBUF_INIT;
 	struct strbuf v[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
@@ -1076,9 +497,9 @@ static int name_filter(struct api_req *r, const char *name, struct strbuf *where
 			strbuf_addf(where, "%sSELECT id FROM person WHERE lower(%s) >= ? "
 				    "AND lower(%s) < ?", k || c ? " UNION ALL " : "",
 				    name_columns[c], name_columns[c]);
-			bind_text(bs, v[k].buf, v[k].len);
+			store_params_text(bs, v[k].buf, v[k].len);
 			/* UTF-8 never holds 0xFF: the increase cannot overflow. */
-			bind_text(bs, v[k].buf, v[k].len);
+			store_params_text(bs, v[k].buf, v[k].len);
 			((unsigned char *)bs->b[bs->n - 1].s)[v[k].len - 1]++;
 		}
 	}
@@ -1092,7 +513,7 @@ out:
 }
 
 static int phone_filter(struct api_req *r, const char *phone,
-			struct strbuf *where, struct binds *bs)
+			struct strbuf *where, struct store_params *bs)
 {
 	struct strbuf norm = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = HW_OK;
@@ -1103,7 +524,7 @@ static int phone_filter(struct api_req *r, const char *phone,
 	} else {
 		strbuf_addstr(where, "person.id IN (SELECT person_id FROM contact "
 			      "WHERE kind = 'phone' AND value = ?)");
-		bind_text(bs, norm.buf, norm.len);
+		store_params_text(bs, norm.buf, norm.len);
 	}
 	strbuf_release(&norm);
 	strbuf_release(&err);
@@ -1116,7 +537,7 @@ static int phone_filter(struct api_req *r, const char *phone,
  * number searched for.
  */
 static int passport_filter(struct api_req *r, const char *passport,
-			   struct strbuf *where, struct binds *bs)
+			   struct strbuf *where, struct store_params *bs)
 {
 	struct strbuf err = STRBUF_INIT;
 	char detail[64];
@@ -1142,7 +563,7 @@ static int passport_filter(struct api_req *r, const char *passport,
 	strbuf_addstr(where, n ? "person.id IN (" : "0 = 1");
 	for (size_t i = 0; i < n; i++) {
 		strbuf_addstr(where, i ? ", ?" : "?");
-		bind_int(bs, ids[i]);
+		store_params_int(bs, ids[i]);
 	}
 	if (n)
 		strbuf_addch(where, ')');
@@ -1156,7 +577,7 @@ out:
 static const struct {
 	const char *param;
 	int (*filter)(struct api_req *r, const char *value, struct strbuf *where,
-		      struct binds *bs);
+		      struct store_params *bs);
 } person_filters[] = {
 	{ "name", name_filter },
 	{ "phone", phone_filter },
@@ -1166,14 +587,14 @@ static const struct {
 static int persons_list(struct api_req *r)
 {
 	struct strbuf where = STRBUF_INIT;
-	struct binds bs = { 0 };
+	struct store_params bs = { 0 };
 	struct scope sc;
 	json_t *page = NULL;
 	int rc = HW_OK;
 
 	scope_persons(&r->who, &sc);
 	strbuf_addstr(&where, sc.sql);
-	bind_int(&bs, sc.arg);
+	store_params_int(&bs, sc.arg);
 	for (size_t i = 0; i < ARRAY_SIZE(person_filters) && !rc; i++) {
 		const char *v = api_query(r, person_filters[i].param);
 		if (!v)
@@ -1184,106 +605,13 @@ static int persons_list(struct api_req *r)
 	if (!rc)
 		rc = list_page(r, &person_object, where.buf, &bs, &page);
 	strbuf_release(&where);
-	binds_release(&bs);
+	store_params_release(&bs);
 	return rc ? rc : api_reply_json(r, 200, page);
 }
 
 /* ---- Parties in view ---- */
 
-/* The citizen's own person's party (0 if none). */
-static int own_party(struct api_req *r, int64_t *party)
-{
-	bool found;
-
-	return query_id(r, "SELECT party_id FROM person WHERE id = ?",
-			r->who.person_id, party, &found);
-}
-
-/*
- * The parties the caller may see, as a predicate on `party` whose
- * parameters go to `bs`: a citizen its own household; anyone else a
- * party with a member they may see, or with no member at all (which tells
- * nothing about anyone). For hq and auditors that is every party.
- */
-static int party_scope(struct api_req *r, struct strbuf *where,
-		       struct binds *bs)
-{
-	struct scope sc;
-	int64_t own;
-	int rc;
-
-	if (r->who.role == ROLE_CITIZEN) {
-		if ((rc = own_party(r, &own)))
-			return rc;
-		strbuf_addstr(where, "party.id = ?");
-		bind_int(bs, own);
-		return HW_OK;
-	}
-	scope_persons(&r->who, &sc);
-	if (sc.all) {
-		strbuf_addstr(where, "(? IS NOT NULL)");
-		bind_int(bs, 1);
-		return HW_OK;
-	}
-	/* The parties of the visible persons as one set, built once per
-	 * query: its cost follows what the caller may see, not the number
-	 * of parties. */
-	strbuf_addf(where, "(party.id IN (SELECT person.party_id FROM person WHERE "
-		    "person.party_id IS NOT NULL AND %s) OR NOT EXISTS (SELECT 1 "
-		    "FROM person WHERE person.party_id = party.id))", sc.sql);
-	bind_int(bs, sc.arg);
-	return HW_OK;
-}
-
-/* Does party `id` exist, and may the caller see it? */
-static int party_visible(struct api_req *r, int64_t id, bool *visible)
-{
-	struct strbuf sql = STRBUF_INIT;
-	struct binds bs = { 0 };
-	struct store_stmt *s;
-	int rc;
-
-	*visible = false;
-	strbuf_addstr(&sql, "SELECT 1 FROM party WHERE party.id = ? AND ");
-	bind_int(&bs, id);
-	if (!(rc = party_scope(r, &sql, &bs)) && !(rc = prepare(r, sql.buf, &s))) {
-		binds_apply(&bs, s);
-		rc = store_step(s);
-		*visible = rc == STORE_ROW;
-		store_reset(s);
-		rc = rc < 0 ? db_fail(r, "read the party") : HW_OK;
-	}
-	strbuf_release(&sql);
-	binds_release(&bs);
-	return rc;
-}
-
 /* ---- Persons: writes ---- */
-
-/*
- * The rules of a person's fields between them and with other rows: a
- * name, and a party the caller may see (for a citizen, its own).
- */
-static int person_check(struct api_req *r, struct record *rec)
-{
-	const struct value *party = &rec->v[PF_PARTY_ID];
-	bool visible;
-	int rc;
-
-	if (rec->v[PF_FAMILY_NAME].null && rec->v[PF_GIVEN_NAME].null)
-		return api_fail(r, 422, "invalid", "family_name",
-				"family_name or given_name is required");
-	if (!rec->taken[PF_PARTY_ID] || party->null)
-		return HW_OK;
-	if ((rc = party_visible(r, party->i, &visible)) || visible)
-		return rc;
-	if (r->who.role == ROLE_CITIZEN)
-		return api_fail(r, 422, "invalid", "party_id",
-				"field 'party_id': a citizen can only place "
-				"persons in its own household");
-	return api_fail(r, 422, "invalid", "party_id",
-			"field 'party_id': no party %lld", (long long)party->i);
-}
 
 /* Seal the body's passport_no, if it has one, into the person's row. */
 static int person_passport(struct api_req *r, int64_t id, bool *changed)
@@ -1331,7 +659,7 @@ out:
 
 /* Tell the geo engine the person's nationality and needs, which its
  * filters use; after the commit, like every change to the engine. */
-static void person_to_geo(struct api_req *r, const struct record *rec)
+static void person_to_geo(struct api_req *r, const struct object_record *rec)
 {
 	struct geo_person gp = { 0 };
 
@@ -1348,12 +676,13 @@ static void person_to_geo(struct api_req *r, const struct record *rec)
  * it has none yet. */
 static int citizen_household(struct api_req *r, int64_t *party)
 {
-	struct record p;
+	struct object_ctx c = CTX(r);
+	struct object_record p;
 	int rc;
 
-	if ((rc = own_party(r, party)) || *party)
+	if ((rc = answer(r, &c, object_own_party(&c, party))) || *party)
 		return rc;
-	record_new(&p, &party_object);
+	object_new(&p, &party_object);
 	rc = record_complete(r, &p);
 	if (!rc)
 		rc = record_insert(r, &p);
@@ -1372,7 +701,7 @@ static int citizen_household(struct api_req *r, int64_t *party)
 		}
 	}
 	*party = p.id;
-	record_release(&p);
+	object_release(&p);
 	return rc;
 }
 
@@ -1386,14 +715,14 @@ static int person_reply(struct api_req *r, int status, int64_t id)
 
 static int persons_create(struct api_req *r)
 {
-	struct record rec;
+	struct object_record rec;
 	bool sealed;
 	int rc;
 
 	if (r->who.role == ROLE_CITIZEN && !r->who.person_id)
 		return api_fail(r, 403, "forbidden", NULL, "this citizen account "
 				"is not linked to a person of the registry");
-	record_new(&rec, &person_object);
+	object_new(&rec, &person_object);
 	if ((rc = api_tx_begin(r)) || (rc = record_take(r, &rec)))
 		goto out;
 	if (r->who.role == ROLE_CITIZEN) {
@@ -1409,7 +738,7 @@ static int persons_create(struct api_req *r)
 	person_to_geo(r, &rec);
 	rc = person_reply(r, 201, rec.id);
 out:
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1443,12 +772,12 @@ static int persons_get(struct api_req *r)
 static int persons_patch(struct api_req *r)
 {
 	struct strbuf changed = STRBUF_INIT;
-	struct record rec;
+	struct object_record rec;
 	bool sealed = false;
 	int64_t id;
 	int rc;
 
-	record_init(&rec, &person_object);
+	object_init(&rec, &person_object);
 	if ((rc = api_param_id(r, 0, &id)) || (rc = api_tx_begin(r)) ||
 	    (rc = scope_person_visible(r->db->st, &r->who, id, &r->err)) ||
 	    (rc = record_load(r, &rec, id, NULL)) ||
@@ -1456,7 +785,7 @@ static int persons_patch(struct api_req *r)
 	    (rc = record_update(r, &rec)) ||
 	    (rc = person_passport(r, id, &sealed)))
 		goto out;
-	record_taken_names(&rec, &changed);
+	object_changed_names(&rec, &changed);
 	if (sealed)
 		strbuf_addf(&changed, "%spassport_no", changed.len ? ", " : "");
 	if ((rc = audit_object(r, &person_object, "update", id, changed.buf)) ||
@@ -1466,7 +795,7 @@ static int persons_patch(struct api_req *r)
 	rc = person_reply(r, 200, id);
 out:
 	strbuf_release(&changed);
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1499,45 +828,6 @@ out:
 
 /* ---- Contacts and emergency contacts ---- */
 
-/* A contact's value follows its kind: phones and e-mail addresses by
- * the importer's rules, messaging handles as free text. */
-static int contact_check(struct api_req *r, struct record *rec)
-{
-	static const int kind_col[] = { RC_PHONE, RC_EMAIL, -1 };
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	const char *kind = rec->v[CF_KIND].s, *value = rec->v[CF_VALUE].s;
-	int rc = HW_OK;
-
-	for (size_t k = 0; contact_kinds[k]; k++) {
-		if (strcmp(kind, contact_kinds[k]) != 0 || kind_col[k] < 0)
-			continue;
-		if (reg_check_value(kind_col[k], value, strlen(value), &out, &err))
-			rc = field_fail(r, "value", err.buf);
-		else
-			value_set(&rec->v[CF_VALUE], out.buf);
-	}
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return rc;
-}
-
-/* At most one preferred contact of each kind: this one wins. */
-static int contact_prefer(struct api_req *r, const struct record *rec)
-{
-	struct store_stmt *s;
-	int rc;
-
-	if (rec->v[CF_PREFERRED].null || !rec->v[CF_PREFERRED].i)
-		return HW_OK;
-	if ((rc = prepare(r, "UPDATE contact SET preferred = 0 WHERE person_id = ? "
-			  "AND kind = ? AND id <> ? AND preferred <> 0", &s)))
-		return rc;
-	store_bind_int64(s, 1, rec->owner);
-	store_bind_str(s, 2, rec->v[CF_KIND].s);
-	store_bind_int64(s, 3, rec->id);
-	return store_run(s) ? db_fail(r, "update the preferred contact") : HW_OK;
-}
-
 /* The object of a contact route: emergency contacts share the handlers. */
 static const struct object *owned_object(struct api_req *r)
 {
@@ -1548,7 +838,7 @@ static const struct object *owned_object(struct api_req *r)
 static int owned_list(struct api_req *r)
 {
 	const struct object *o = owned_object(r);
-	struct binds bs = { 0 };
+	struct store_params bs = { 0 };
 	char where[64];
 	json_t *page;
 	int64_t person;
@@ -1557,22 +847,22 @@ static int owned_list(struct api_req *r)
 	if ((rc = api_param_id(r, 0, &person)) || (rc = scope_person_visible(r->db->st, &r->who, person, &r->err)))
 		return rc;
 	snprintf(where, sizeof(where), "%s = ?", o->owner);
-	bind_int(&bs, person);
+	store_params_int(&bs, person);
 	rc = list_page(r, o, where, &bs, &page);
-	binds_release(&bs);
+	store_params_release(&bs);
 	return rc ? rc : api_reply_json(r, 200, page);
 }
 
 static int owned_reply(struct api_req *r, int status, const struct object *o,
 		       int64_t id)
 {
-	struct record rec;
+	struct object_record rec;
 	json_t *j = NULL;
 	int rc;
 
-	record_init(&rec, o);
+	object_init(&rec, o);
 	rc = record_load(r, &rec, id, &j);
-	record_release(&rec);
+	object_release(&rec);
 	return rc ? rc : api_reply_json(r, status, j);
 }
 
@@ -1580,11 +870,11 @@ static int owned_create(struct api_req *r)
 {
 	const struct object *o = owned_object(r);
 	char detail[40];
-	struct record rec;
+	struct object_record rec;
 	int64_t person;
 	int rc;
 
-	record_new(&rec, o);
+	object_new(&rec, o);
 	if ((rc = api_param_id(r, 0, &person)) || (rc = api_tx_begin(r)) ||
 	    (rc = scope_person_visible(r->db->st, &r->who, person, &r->err)))
 		goto out;
@@ -1596,13 +886,13 @@ static int owned_create(struct api_req *r)
 		goto out;
 	rc = owned_reply(r, 201, o, rec.id);
 out:
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
 /* Load an owned object by the route's id, and check its person may be
  * seen: one that may not is as absent as one that does not exist. */
-static int owned_load(struct api_req *r, struct record *rec, json_t **json)
+static int owned_load(struct api_req *r, struct object_record *rec, json_t **json)
 {
 	int64_t id;
 	int rc;
@@ -1617,13 +907,13 @@ static int owned_load(struct api_req *r, struct record *rec, json_t **json)
 
 static int owned_get(struct api_req *r)
 {
-	struct record rec;
+	struct object_record rec;
 	json_t *j = NULL;
 	int rc;
 
-	record_init(&rec, owned_object(r));
+	object_init(&rec, owned_object(r));
 	rc = owned_load(r, &rec, &j);
-	record_release(&rec);
+	object_release(&rec);
 	if (rc) {
 		json_decref(j);
 		return rc;
@@ -1635,22 +925,22 @@ static int owned_patch(struct api_req *r)
 {
 	const struct object *o = owned_object(r);
 	struct strbuf changed = STRBUF_INIT;
-	struct record rec;
+	struct object_record rec;
 	int rc;
 
-	record_init(&rec, o);
+	object_init(&rec, o);
 	if ((rc = api_tx_begin(r)) || (rc = owned_load(r, &rec, NULL)) ||
 	    (rc = record_take(r, &rec)) ||
 	    (rc = record_update(r, &rec)))
 		goto out;
-	record_taken_names(&rec, &changed);
+	object_changed_names(&rec, &changed);
 	if ((rc = audit_object(r, o, "update", rec.id, changed.buf)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
 	rc = owned_reply(r, 200, o, rec.id);
 out:
 	strbuf_release(&changed);
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1658,10 +948,10 @@ static int owned_delete(struct api_req *r)
 {
 	const struct object *o = owned_object(r);
 	struct strbuf sql = STRBUF_INIT;
-	struct record rec;
+	struct object_record rec;
 	int rc;
 
-	record_init(&rec, o);
+	object_init(&rec, o);
 	strbuf_addf(&sql, "DELETE FROM %s WHERE id = ?", o->table);
 	if ((rc = api_tx_begin(r)) || (rc = owned_load(r, &rec, NULL)) ||
 	    (rc = run_id(r, sql.buf, rec.id)) ||
@@ -1670,7 +960,7 @@ static int owned_delete(struct api_req *r)
 	rc = api_reply_empty(r);
 out:
 	strbuf_release(&sql);
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1679,14 +969,14 @@ out:
 static int parties_list(struct api_req *r)
 {
 	struct strbuf where = STRBUF_INIT;
-	struct binds bs = { 0 };
+	struct store_params bs = { 0 };
 	json_t *page = NULL;
 	int rc = party_scope(r, &where, &bs);
 
 	if (!rc)
 		rc = list_page(r, &party_object, where.buf, &bs, &page);
 	strbuf_release(&where);
-	binds_release(&bs);
+	store_params_release(&bs);
 	return rc ? rc : api_reply_json(r, 200, page);
 }
 
@@ -1694,10 +984,10 @@ static int parties_list(struct api_req *r)
  * organisation) from the request's body. */
 static int unowned_create(struct api_req *r, const struct object *o)
 {
-	struct record rec;
+	struct object_record rec;
 	int rc;
 
-	record_new(&rec, o);
+	object_new(&rec, o);
 	if ((rc = api_tx_begin(r)) || (rc = record_take(r, &rec)) ||
 	    (rc = record_insert(r, &rec)) ||
 	    (rc = audit_object(r, o, "create", rec.id, NULL)) ||
@@ -1705,7 +995,7 @@ static int unowned_create(struct api_req *r, const struct object *o)
 		goto out;
 	rc = owned_reply(r, 201, o, rec.id);
 out:
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1718,16 +1008,18 @@ static int parties_create(struct api_req *r)
 static int parties_get(struct api_req *r)
 {
 	struct strbuf sql = STRBUF_INIT;
-	struct record rec;
+	struct object_record rec;
 	struct store_stmt *s;
 	struct scope sc;
 	json_t *j = NULL, *members;
+	struct object_ctx c = CTX(r);
 	bool visible;
 	int64_t id;
 	int rc;
 
-	record_init(&rec, &party_object);
-	if ((rc = api_param_id(r, 0, &id)) || (rc = party_visible(r, id, &visible)))
+	object_init(&rec, &party_object);
+	if ((rc = api_param_id(r, 0, &id)) ||
+	    (rc = answer(r, &c, object_party_visible(&c, id, &visible))))
 		goto out;
 	if (!visible) {
 		rc = not_found(r, &party_object, id);
@@ -1736,7 +1028,7 @@ static int parties_get(struct api_req *r)
 	if ((rc = record_load(r, &rec, id, &j)))
 		goto out;
 	scope_persons(&r->who, &sc);
-	select_sql(&sql, &person_object);
+	object_select_sql(&sql, &person_object);
 	strbuf_addf(&sql, " WHERE person.party_id = ? AND %s ORDER BY person.id", sc.sql);
 	if ((rc = prepare(r, sql.buf, &s)))
 		goto out;
@@ -1744,7 +1036,7 @@ static int parties_get(struct api_req *r)
 	store_bind_int64(s, 2, sc.arg);
 	members = json_array();
 	while ((rc = store_step(s)) == STORE_ROW)
-		json_array_append_new(members, row_json(&person_object, s));
+		json_array_append_new(members, object_row_json(&person_object, s));
 	store_reset(s);
 	json_object_set_new(j, "members", members);
 	if (rc < 0) {
@@ -1756,7 +1048,7 @@ static int parties_get(struct api_req *r)
 out:
 	json_decref(j);
 	strbuf_release(&sql);
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
@@ -1764,7 +1056,7 @@ out:
 
 static int organisations_list(struct api_req *r)
 {
-	struct binds bs = { 0 };
+	struct store_params bs = { 0 };
 	json_t *page;
 	int rc = list_page(r, &organisation_object, "1 = 1", &bs, &page);
 
@@ -1787,39 +1079,40 @@ static int organisations_get(struct api_req *r)
 static int organisations_patch(struct api_req *r)
 {
 	struct strbuf changed = STRBUF_INIT;
-	struct record rec;
+	struct object_record rec;
 	int64_t id;
 	int rc;
 
-	record_init(&rec, &organisation_object);
+	object_init(&rec, &organisation_object);
 	if ((rc = api_param_id(r, 0, &id)) || (rc = api_tx_begin(r)) ||
 	    (rc = record_load(r, &rec, id, NULL)) ||
 	    (rc = record_take(r, &rec)) || (rc = record_update(r, &rec)))
 		goto out;
-	record_taken_names(&rec, &changed);
+	object_changed_names(&rec, &changed);
 	if ((rc = audit_object(r, &organisation_object, "update", id, changed.buf)) ||
 	    (rc = api_tx_commit(r)))
 		goto out;
 	rc = owned_reply(r, 200, &organisation_object, id);
 out:
 	strbuf_release(&changed);
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 
 /* An organisation that presences name stays: the stays would lose it. */
 static int organisations_delete(struct api_req *r)
 {
-	struct record rec;
-	int64_t id, n;
-	bool found;
+	struct object_record rec;
+	int64_t id, n = 0;
 	int rc;
 
-	record_init(&rec, &organisation_object);
+	object_init(&rec, &organisation_object);
 	if ((rc = api_param_id(r, 0, &id)) || (rc = api_tx_begin(r)) ||
-	    (rc = record_load(r, &rec, id, NULL)) ||
-	    (rc = query_id(r, "SELECT count(*) FROM presence WHERE organisation_id = ?",
-			   id, &n, &found)))
+	    (rc = record_load(r, &rec, id, NULL)))
+		goto out;
+	if ((rc = store_one_int64(r->db->st, &n, "SELECT count(*) FROM presence WHERE "
+				  "organisation_id = ?", "read the presences", &r->err,
+				  "i", id)) < 0)
 		goto out;
 	if (n) {
 		rc = api_fail(r, 409, "conflict", NULL, "organisation %lld is named "
@@ -1832,7 +1125,7 @@ static int organisations_delete(struct api_req *r)
 		goto out;
 	rc = api_reply_empty(r);
 out:
-	record_release(&rec);
+	object_release(&rec);
 	return rc;
 }
 

@@ -255,3 +255,33 @@ int store_read_row(struct store *st, void (*fill)(struct store_stmt *s, void *ar
 		return failed(st, rc, what, err);
 	return rc == STORE_ROW ? HW_OK : HW_ENOTFOUND;
 }
+
+void store_params_int(struct store_params *p, int64_t v)
+{
+	ALLOC_GROW(p->b, p->n + 1, p->alloc);
+	p->b[p->n++] = (struct store_param){ false, v, NULL };
+}
+
+void store_params_text(struct store_params *p, const char *s, size_t len)
+{
+	ALLOC_GROW(p->b, p->n + 1, p->alloc);
+	p->b[p->n++] = (struct store_param){ true, 0, xstrndup(s, len) };
+}
+
+void store_params_bind(const struct store_params *p, struct store_stmt *s)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->b[i].is_text)
+			store_bind_text(s, (int)i + 1, p->b[i].s, strlen(p->b[i].s));
+		else
+			store_bind_int64(s, (int)i + 1, p->b[i].i);
+	}
+}
+
+void store_params_release(struct store_params *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->b[i].s);
+	free(p->b);
+	memset(p, 0, sizeof(*p));
+}

@@ -16,6 +16,8 @@
 #ifndef HW_RECORD_H
 #define HW_RECORD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -93,6 +95,24 @@ int store_prepare_args(struct store *st, struct store_stmt **out,
 int store_prepare_where(struct store *st, struct store_stmt **out,
 			const char *fmt, const char *pred, int64_t pred_arg,
 			const char *what, struct strbuf *err, const char *types, ...);
+
+/*
+ * The parameters of a query built up in pieces (a list's filters): added
+ * in the order of their `?`, bound with store_params_bind(). Texts are
+ * copied. Zero-initialise; store_params_release() frees.
+ */
+struct store_params {
+	struct store_param {
+		bool is_text;
+		int64_t i;
+		char *s;
+	} *b;
+	size_t n, alloc;
+};
+void store_params_int(struct store_params *p, int64_t v);
+void store_params_text(struct store_params *p, const char *s, size_t len);
+void store_params_bind(const struct store_params *p, struct store_stmt *s);
+void store_params_release(struct store_params *p);
 
 /* In the three calls below `err` may be NULL: no message is wanted. */
 
