@@ -97,26 +97,24 @@ static int openapi(struct api_req *r)
 }
 
 /* The signed-in user as the API shows it. */
+static const struct rec_field whoami_fields[] = {
+	{ "id", REC_INT }, { "login", REC_TEXT }, { "role", REC_TEXT },
+	{ "mission", REC_TEXT }, { "person_id", REC_INT }, { NULL, 0 },
+};
+
+static void fill_whoami(struct store_stmt *s, void *out)
+{
+	*(json_t **)out = record_json(s, whoami_fields);
+}
+
 static json_t *whoami(struct api_req *r, int64_t user_id)
 {
-	struct store_stmt *s;
 	json_t *u = NULL;
 
-	if (store_prepare(r->db->st, "SELECT u.id, u.login, u.role, m.code, u.person_id "
-			  "FROM app_user u LEFT JOIN mission m ON m.id = u.mission_id "
-			  "WHERE u.id = ?", &s))
-		return NULL;
-	store_bind_int64(s, 1, user_id);
-	if (store_step(s) == STORE_ROW) {
-		u = json_object();
-		json_object_set_new(u, "id", json_integer(store_col_int64(s, 0)));
-		record_set_text(u, "login", store_col_text(s, 1, NULL));
-		record_set_text(u, "role", store_col_text(s, 2, NULL));
-		record_set_text(u, "mission", store_col_text(s, 3, NULL));
-		json_object_set_new(u, "person_id", store_col_null(s, 4) ? json_null()
-				    : json_integer(store_col_int64(s, 4)));
-	}
-	store_reset(s);
+	store_read_row(r->db->st, fill_whoami, &u, "SELECT u.id, u.login, u.role, "
+		       "m.code, u.person_id FROM app_user u LEFT JOIN mission m ON "
+		       "m.id = u.mission_id WHERE u.id = ?", "read the user", NULL,
+		       "i", user_id);
 	return u;
 }
 

@@ -222,12 +222,18 @@ static int owned_rows(struct api_req *r, const struct object *o,
 	return rc < 0 ? db_fail(r, "read") : HW_OK;
 }
 
+/* A presence as a person's page shows it; lat and lon are both there or
+ * both null. */
+static const struct rec_field presence_fields[] = {
+	{ "id", REC_INT }, { "lat", REC_REAL }, { "lon", REC_REAL },
+	{ "organisation_id", REC_INT }, { "country", REC_TEXT }, { "city", REC_TEXT },
+	{ "arrival", REC_TEXT }, { "departure", REC_TEXT }, { "purpose", REC_TEXT },
+	{ NULL, 0 },
+};
+
 /* The person's presences, in the order they were given. */
 static int presences_json(struct api_req *r, int64_t person, json_t **out)
 {
-	static const char *const text_cols[] = {
-		"country", "city", "arrival", "departure", "purpose",
-	};
 	struct store_stmt *s;
 	int rc = prepare(r, "SELECT id, lat, lon, organisation_id, country, city, "
 			 "arrival, departure, purpose FROM presence "
@@ -238,18 +244,12 @@ static int presences_json(struct api_req *r, int64_t person, json_t **out)
 	store_bind_int64(s, 1, person);
 	*out = json_array();
 	while ((rc = store_step(s)) == STORE_ROW) {
-		json_t *p = json_object();
-		bool point = !store_col_null(s, 1) && !store_col_null(s, 2);
+		json_t *p = record_json(s, presence_fields);
 
-		json_object_set_new(p, "id", json_integer(store_col_int64(s, 0)));
-		for (size_t c = 0; c < ARRAY_SIZE(text_cols); c++)
-			record_set_text(p, text_cols[c], store_col_text(s, (int)c + 4, NULL));
-		json_object_set_new(p, "lat", point ? json_real(store_col_double(s, 1))
-				    : json_null());
-		json_object_set_new(p, "lon", point ? json_real(store_col_double(s, 2))
-				    : json_null());
-		json_object_set_new(p, "organisation_id", store_col_null(s, 3)
-				    ? json_null() : json_integer(store_col_int64(s, 3)));
+		if (store_col_null(s, 1) || store_col_null(s, 2)) {
+			json_object_set_new(p, "lat", json_null());
+			json_object_set_new(p, "lon", json_null());
+		}
 		json_array_append_new(*out, p);
 	}
 	store_reset(s);

@@ -214,24 +214,24 @@ out:
 	return rc;
 }
 
+struct insert_args {
+	const struct user_new *u;
+	int64_t *id;
+};
+
+static int insert_in_tx(struct store *st, void *arg, struct strbuf *err)
+{
+	struct insert_args *a = arg;
+
+	return user_insert(st, a->u, a->id, err);
+}
+
 int user_add(struct store *st, const struct user_new *u, int64_t *id,
 	     struct strbuf *err)
 {
-	int rc;
+	struct insert_args a = { u, id };
+	int rc = store_in_tx(st, insert_in_tx, &a, "add the user", err);
 
-	if (store_begin(st)) {
-		strbuf_addf(err, "cannot add user '%s': %s",
-			    u->login ? u->login : "", store_errmsg(st));
-		return HW_EDB;
-	}
-	rc = user_insert(st, u, id, err);
-	if (rc == HW_OK && store_commit(st)) {
-		strbuf_addf(err, "cannot add user '%s': %s", u->login,
-			    store_errmsg(st));
-		rc = HW_EDB;
-	}
-	if (rc)
-		store_rollback(st);
 	/* On the command line a taken login is bad input like any other. */
 	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
 }

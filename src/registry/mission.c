@@ -180,24 +180,24 @@ out:
 	return rc;
 }
 
+struct insert_args {
+	const struct mission_new *m;
+	int64_t *id;
+};
+
+static int insert_in_tx(struct store *st, void *arg, struct strbuf *err)
+{
+	struct insert_args *a = arg;
+
+	return mission_insert(st, a->m, a->id, err);
+}
+
 int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		struct strbuf *err)
 {
-	int rc;
+	struct insert_args a = { m, id };
+	int rc = store_in_tx(st, insert_in_tx, &a, "add the mission", err);
 
-	if (store_begin(st)) {
-		strbuf_addf(err, "cannot add mission '%s': %s",
-			    m->code ? m->code : "", store_errmsg(st));
-		return HW_EDB;
-	}
-	rc = mission_insert(st, m, id, err);
-	if (rc == HW_OK && store_commit(st)) {
-		strbuf_addf(err, "cannot add mission '%s': %s", m->code,
-			    store_errmsg(st));
-		rc = HW_EDB;
-	}
-	if (rc)
-		store_rollback(st);
 	/* On the command line an existing code is bad input like any other. */
 	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
 }

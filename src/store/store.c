@@ -300,6 +300,26 @@ int store_commit(struct store *st)
 	return st->be->exec(st, "COMMIT");
 }
 
+int store_in_tx(struct store *st, int (*fn)(struct store *st, void *arg,
+					    struct strbuf *err),
+		void *arg, const char *what, struct strbuf *err)
+{
+	int rc;
+
+	if (store_begin(st)) {
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+		return HW_EDB;
+	}
+	rc = fn(st, arg, err);
+	if (rc == HW_OK && store_commit(st)) {
+		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+		rc = HW_EDB;
+	}
+	if (rc)
+		store_rollback(st);
+	return rc;
+}
+
 int store_rollback(struct store *st)
 {
 	/* A rollback brings back any dropped indexes by itself. */

@@ -104,6 +104,16 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
 /*
+ * Run `fn(st, arg, err)` in a transaction of its own: begun, committed
+ * when it returns HW_OK, rolled back otherwise (and when the commit
+ * fails). Its result, or HW_EDB with "cannot WHAT: REASON" in `err` when
+ * the transaction itself fails.
+ */
+int store_in_tx(struct store *st, int (*fn)(struct store *st, void *arg,
+					    struct strbuf *err),
+		void *arg, const char *what, struct strbuf *err);
+
+/*
  * Tune the connection, before its transaction begins, for one large write:
  * a bigger cache, and whatever else the backend does best for bulk loads.
  * Foreign keys are not checked while tuned: the writer must build its

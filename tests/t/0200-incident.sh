@@ -140,6 +140,16 @@ expect_in err "is closed"
 expect_status 2 hw incident show --db t.db 9999
 expect_in err "no incident 9999"
 
+# The shared area options: a mission's jurisdiction is its countries of
+# today (kept as a country area), with the roster query gives for them.
+mid=$(hw incident create --db t.db --mission EMB-JP --title "Typhoon warning for Japan" --exercise)
+show "$mid"
+expect_eq "$(sj .area_kind)" countries "a mission's area is kept as its countries"
+expect_eq "$(sj .affected)" "$(hw query --db t.db --country JP --count)" "the mission's roster"
+expect_eq "$(sj '[.missions[].code] | join(",")')" EMB-JP "the mission concerned"
+expect_status 2 hw incident create --db t.db --mission EMB-ZZ --title T
+expect_in err "mission: mission 'EMB-ZZ' does not exist"
+
 # Bad input.
 expect_status 2 hw incident create --db t.db --title "No area"
 expect_in err "give one area"
