@@ -82,6 +82,10 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss,
 	char *end;
 
 	memset(ss, 0, sizeof(*ss));
+	if (!s || !*s) {
+		strbuf_addstr(err, "listen: give ADDRESS:PORT (127.0.0.1:8080)");
+		return HW_EINPUT;
+	}
 	if (s[0] == '[') {
 		const char *close = strchr(s, ']');
 		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))

@@ -43,6 +43,9 @@ expect_status 2 hw serve --threads 999
 expect_in err "homeward serve: --threads: '999' is not a whole number from 0 to 256"
 expect_status 2 hw dispatch --lease 1
 expect_in err "homeward dispatch: --lease: '1' is not a whole number from 2 to 86400"
+# An empty value is no value: the server says what it needs.
+expect_status 2 hw serve --listen ""
+expect_in err "listen: give ADDRESS:PORT"
 # A setting is a flag only of the commands that read it.
 expect_status 2 hw import --threads 2 registrants x.csv
 expect_in err "unknown option '--threads'"
