@@ -385,11 +385,9 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int i;
 
-	if (settings_init(&err)) {
-		fprintf(stderr, "homeward: %s\n", err.buf);
-		strbuf_release(&err);
-		return 2;
-	}
+	/* A bad environment variable stops only the commands that read it
+	 * (settings_env_check below). */
+	(void)settings_init(&err);
 	strbuf_release(&err);
 
 	if (argc < 2) {
@@ -414,6 +412,12 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	if (settings_env_check(c->name, &err)) {
+		fprintf(stderr, "homeward %s: %s\n", c->name, err.buf);
+		strbuf_release(&err);
+		return 2;
+	}
+	strbuf_release(&err);
 	cli_set_help(print_prose);
 	/* The hooks by which lower wings reach higher ones (src/LAYERS). */
 	incident_listen_arrivals();

@@ -214,25 +214,13 @@ out:
 	return rc;
 }
 
-struct insert_args {
-	const struct user_new *u;
-	int64_t *id;
-};
-
-static int insert_in_tx(struct store *st, void *arg, struct strbuf *err)
-{
-	struct insert_args *a = arg;
-
-	return user_insert(st, a->u, a->id, err);
-}
-
 int user_add(struct store *st, const struct user_new *u, int64_t *id,
 	     struct strbuf *err)
 {
-	struct insert_args a = { u, id };
-	int rc = store_in_tx(st, insert_in_tx, &a, "add the user", err);
-
 	/* On the command line a taken login is bad input like any other. */
+	int rc = store_tx_open(st, "add the user", err);
+
+	rc = rc ? rc : store_tx_close(st, user_insert(st, u, id, err), "add the user", err);
 	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
 }
 
@@ -538,31 +526,15 @@ out:
 
 static int user_cmd_list(int argc, char **argv)
 {
-	struct store_stmt *s;
-	struct db db = { 0 };
-	int rc;
+	static const struct rec_column cols[] = {
+		{ "login", 24, "" }, { "role", 14, "" }, { "mission", 16, "-" },
+		{ "state", 0, "" }, { NULL, 0, NULL },
+	};
 
-	rc = db_open_cli_args(&db, argc, argv, 0);
-	if (rc)
-		goto out;
-	if (store_prepare(db.st, "SELECT u.login, u.role, m.code, u.disabled "
-			  "FROM app_user u LEFT JOIN mission m ON m.id = u.mission_id "
-			  "ORDER BY u.login", &s)) {
-		cli_error(argv[0], "%s", store_errmsg(db.st));
-		rc = HW_EDB;
-		goto out;
-	}
-	printf("%-24s %-14s %-16s %s\n", "login", "role", "mission", "state");
-	while ((rc = store_step(s)) == STORE_ROW)
-		printf("%-24s %-14s %-16s %s\n", store_col_text(s, 0, NULL),
-		       store_col_text(s, 1, NULL),
-		       store_col_null(s, 2) ? "-" : store_col_text(s, 2, NULL),
-		       store_col_int64(s, 3) ? "disabled" : "enabled");
-	store_reset(s);
-	rc = rc < 0 ? HW_EDB : HW_OK;
-out:
-	db_release(&db);
-	return rc;
+	return db_list_cmd(argc, argv, "SELECT u.login, u.role, m.code, CASE WHEN "
+			   "u.disabled THEN 'disabled' ELSE 'enabled' END FROM app_user u "
+			   "LEFT JOIN mission m ON m.id = u.mission_id ORDER BY u.login",
+			   cols);
 }
 
 static const struct subcommand subcommands[] = {

@@ -114,6 +114,8 @@ static int setting_flag(const char *cmd, const char *name, size_t len,
 		rc = settings_load_file(v, &err);
 		if (rc)
 			cli_error(cmd, "%s", err.buf);
+		strbuf_release(&err);
+		return rc;
 	} else {
 		snprintf(where, sizeof(where), "--%s", s->name);
 		rc = settings_set((enum setting_id)(s - settings_table()), v, SOURCE_FLAG,
@@ -334,7 +336,11 @@ bool cli_progress_wanted(void)
 		return true;
 	if (when && !strcmp(when, "off"))
 		return false;
-	return isatty(STDERR_FILENO) && !setting_bool(SET_CI);
+	const char *ci = setting_str(SET_CI);
+
+	if (ci && strcmp(ci, "false") && strcmp(ci, "0"))
+		return false;
+	return isatty(STDERR_FILENO);
 }
 
 void progress_start(struct progress *p, const char *label, uint64_t total)

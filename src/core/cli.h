@@ -124,13 +124,14 @@ void cli_signals_catch(struct cli_signals *saved, void (*handler)(int));
 void cli_signals_restore(const struct cli_signals *saved);
 
 /* Whether to draw progress lines: the setting `progress` (on, off, or
- * auto: when stderr is a terminal and the setting `ci` is off). */
+ * auto: when stderr is a terminal and the setting `ci` is unset, false
+ * or 0). */
 bool cli_progress_wanted(void);
 
 /*
  * A progress line on stderr, rewritten in place at most a few times a
- * second: "LABEL 45% 450000/1000000 rows 123456/s". Does nothing when stderr
- * is not a terminal. Call progress_done() to end the line.
+ * second: "LABEL 45% 450000/1000000 rows 123456/s". Drawn only when
+ * cli_progress_wanted() says so. Call progress_done() to end the line.
  */
 struct progress {
 	const char *label;

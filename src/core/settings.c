@@ -28,9 +28,10 @@ static const struct setting table[SET_COUNT] = {
 		"HOMEWARD_PROGRESS", 0, "import gen bench", "WHEN",
 		"Progress lines on standard error: auto shows them when it is a "
 		"terminal and the ci setting is off." },
-	[SET_CI] = { "ci", SETTING_BOOL, "false", 0, 0, NULL, "CI", 0,
-		"import gen bench", NULL,
-		"Set by continuous-integration systems (CI=true): no progress lines." },
+	[SET_CI] = { "ci", SETTING_STRING, NULL, 0, 0, NULL, "CI", 0,
+		"import gen bench", "TEXT",
+		"Set by continuous-integration systems (CI=true, CI=woodpecker...): "
+		"any value but false or 0 turns progress lines off." },
 	[SET_LISTEN] = { "listen", SETTING_STRING, "127.0.0.1:8080", 0, 0, NULL,
 		"HOMEWARD_LISTEN", 0, "serve", "ADDR:PORT",
 		"Where the server listens; port 0 picks a free one, printed at start." },
@@ -147,6 +148,7 @@ static const struct setting table[SET_COUNT] = {
 
 struct value {
 	char *text;                /* normalised; NULL: unset */
+	char *env_error;           /* why its environment variable was refused */
 	int64_t i;
 	double d;
 	bool b;
@@ -162,6 +164,7 @@ static void load_defaults(void)
 {
 	for (size_t i = 0; i < SET_COUNT; i++) {
 		free(values[i].text);
+		free(values[i].env_error);
 		memset(&values[i], 0, sizeof(values[i]));
 		if (table[i].def)
 			settings_set(i, table[i].def, SOURCE_DEFAULT, "", NULL);
@@ -294,6 +297,7 @@ int settings_set(enum setting_id id, const char *v, enum setting_source source,
 {
 	struct strbuf ignored = STRBUF_INIT;
 	struct value nv;
+	char *keep;
 	int rc;
 
 	assert(id >= 0 && id < SET_COUNT);
@@ -307,8 +311,16 @@ int settings_set(enum setting_id id, const char *v, enum setting_source source,
 		free(nv.text);
 		return HW_OK;
 	}
+	/* A refused environment value stays refused under a file's value; a
+	 * flag (or a good environment value) makes it moot. */
+	keep = values[id].env_error;
+	if (source >= SOURCE_ENV) {
+		free(keep);
+		keep = NULL;
+	}
 	free(values[id].text);
 	values[id] = nv;
+	values[id].env_error = keep;
 	values[id].source = source;
 	snprintf(values[id].where, sizeof(values[id].where), "%s", where ? where : "");
 	return HW_OK;
@@ -324,23 +336,33 @@ int settings_init(struct strbuf *err)
 		/* Settings read from the environment are never empty: an empty
 		 * variable is as good as none (HOMEWARD_DB= means the default). */
 		const char *v = table[i].env ? getenv(table[i].env) : NULL;
-		size_t at = err->len;
+		struct strbuf why = STRBUF_INIT;
 
 		if (!v || !*v)
 			continue;
-		if (settings_set(i, v, SOURCE_ENV, table[i].env, err) && !rc) {
-			struct strbuf why = STRBUF_INIT;
+		if (settings_set(i, v, SOURCE_ENV, table[i].env, &why)) {
+			struct strbuf msg = STRBUF_INIT;
 
-			strbuf_addstr(&why, err->buf + at);
-			strbuf_setlen(err, at);
-			strbuf_addf(err, "%s: %s", table[i].env, why.buf);
-			strbuf_release(&why);
+			strbuf_addf(&msg, "%s: %s", table[i].env, why.buf);
+			if (!rc)
+				strbuf_addbuf(err, &msg);
+			values[i].env_error = strbuf_detach(&msg, NULL);
 			rc = HW_EINPUT;
-		} else if (rc) {
-			strbuf_setlen(err, at);
 		}
+		strbuf_release(&why);
 	}
 	return rc;
+}
+
+int settings_env_check(const char *cmd, struct strbuf *err)
+{
+	ensure_defaults();
+	for (size_t i = 0; i < SET_COUNT; i++)
+		if (values[i].env_error && setting_applies(&table[i], cmd)) {
+			strbuf_addstr(err, values[i].env_error);
+			return HW_EINPUT;
+		}
+	return HW_OK;
 }
 
 static void trim(const char **s, const char **e)
@@ -361,7 +383,12 @@ int settings_load_file(const char *path, struct strbuf *err)
 
 	if ((rc = strbuf_read_file(&text, path, 1 << 20, &why))) {
 		strbuf_addf(err, "cannot read the settings file: %s", why.buf);
-		rc = rc == HW_EINPUT ? HW_EINPUT : HW_EIO;
+		goto out;
+	}
+	if (memchr(text.buf, '\0', text.len)) {
+		strbuf_addf(err, "cannot read settings '%s': it holds a NUL byte "
+			    "(a settings file is text)", path);
+		rc = HW_EINPUT;
 		goto out;
 	}
 	for (p = text.buf; *p && !rc; p = *end ? end + 1 : end) {
@@ -401,11 +428,6 @@ int settings_load_file(const char *path, struct strbuf *err)
 		}
 		strbuf_reset(&val);
 		strbuf_add(&val, vs, (size_t)(ve - vs));
-		if (memchr(vs, '\0', (size_t)(ve - vs))) {
-			strbuf_addf(&why, "%s: the value holds a NUL byte", st->name);
-			rc = HW_EINPUT;
-			break;
-		}
 		{
 			struct value probe;
 

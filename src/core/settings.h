@@ -94,6 +94,11 @@ bool setting_applies(const struct setting *s, const char *cmd);
  */
 int settings_init(struct strbuf *err);
 
+/* The first bad environment variable among the settings command `cmd`
+ * reads (its message in `err`): HW_EINPUT; HW_OK if there is none. A
+ * command is not stopped by a variable it does not read. */
+int settings_env_check(const char *cmd, struct strbuf *err);
+
 /*
  * Set `id` from text `v`, as coming from `source` (`where` names it in
  * `homeward config`: "--threads", "/etc/homeward.conf:3"). A value from a
@@ -109,8 +114,9 @@ int settings_set(enum setting_id id, const char *v, enum setting_source source,
  * start with '#' are skipped; a value may be put in double quotes to keep
  * spaces at its ends. All or nothing: on the first bad line, nothing is
  * taken and HW_EINPUT comes back with "cannot read settings 'PATH': line
- * N: reason" in `err` (an unknown name, a line without '=', a bad value);
- * HW_EIO when the file cannot be read.
+ * N: reason" in `err` (an unknown name, a line without '=', a bad value,
+ * a NUL byte); HW_EINPUT too when the file cannot be opened or is over
+ * 1 MiB, HW_EIO when reading it fails.
  */
 int settings_load_file(const char *path, struct strbuf *err);
 

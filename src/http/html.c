@@ -39,7 +39,7 @@ void html_vaddf(struct strbuf *out, const char *fmt, va_list ap)
 
 	while (*p) {
 		const char *start = p, *pct = strchr(p, '%');
-		char spec[32];
+		char spec[48];
 		size_t k = 0;
 		int prec = -1;
 		enum width w = W_INT;
@@ -56,9 +56,14 @@ void html_vaddf(struct strbuf *out, const char *fmt, va_list ap)
 			continue;
 		}
 		spec[k++] = '%';
-		/* Flags and a field width, for numbers ("%02d"). */
+		/* Flags, a field width and a precision, for numbers ("%02d",
+		 * "%*d", "%.3d"); the precision of %s is a length in bytes. */
 		while (*p && strchr("-+ 0#", *p) && k < 8)
 			spec[k++] = *p++;
+		if (*p == '*') {
+			k += (size_t)snprintf(spec + k, sizeof(spec) - k, "%d", va_arg(ap, int));
+			p++;
+		}
 		while (*p >= '0' && *p <= '9' && k < 16)
 			spec[k++] = *p++;
 		if (*p == '.') {
@@ -71,6 +76,10 @@ void html_vaddf(struct strbuf *out, const char *fmt, va_list ap)
 				while (*p >= '0' && *p <= '9')
 					prec = prec * 10 + (*p++ - '0');
 			}
+			char conv = p[strspn(p, "hlzj")];
+
+			if (prec >= 0 && conv && strchr("diuxX", conv))
+				k += (size_t)snprintf(spec + k, sizeof(spec) - k, ".%d", prec);
 		}
 		if (*p == 'h') {
 			p++;

@@ -20,10 +20,11 @@
 
 struct strbuf;
 
-/* Append `fmt`, a markup literal, with its arguments: %s and %c escaped,
- * %% a percent sign, numbers as printf writes them. A conversion the
- * writer does not know (%n, %p, floating point) is a broken invariant:
- * abort. */
+/* Append `fmt`, a markup literal, with its arguments: %s and %c escaped
+ * (a precision on %s is a length in bytes), %% a percent sign, numbers
+ * (d i u x X, with flags, widths including *, precisions and the h l ll z
+ * j sizes) as printf writes them. A conversion the writer does not know
+ * (%n, %p, floating point) is a broken invariant: abort. */
 void html_addf(struct strbuf *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void html_vaddf(struct strbuf *out, const char *fmt, va_list ap);

@@ -178,6 +178,17 @@ int server_start(struct server *srv, const struct server_config *cfg,
 	 * unless the process was configured otherwise). */
 	if (!srv->cfg.listen)
 		srv->cfg.listen = setting_str(SET_LISTEN);
+	if (!srv->cfg.tls_cert && !srv->cfg.tls_key) {
+		srv->cfg.tls_cert = setting_str(SET_TLS_CERT);
+		srv->cfg.tls_key = setting_str(SET_TLS_KEY);
+	}
+	if (!srv->cfg.threads)
+		srv->cfg.threads = (unsigned)setting_int(SET_THREADS);
+	srv->cfg.quiet = srv->cfg.quiet || setting_bool(SET_QUIET);
+	if (!srv->cfg.checkin_sync)
+		srv->cfg.checkin_sync = setting_str(SET_CHECKIN_SYNC);
+	if (!srv->cfg.sms_secret)
+		srv->cfg.sms_secret = setting_str(SET_SMS_SECRET);
 	if (!srv->cfg.max_body)
 		srv->cfg.max_body = (size_t)setting_int(SET_MAX_BODY);
 	if (!srv->cfg.session_minutes)
@@ -187,14 +198,14 @@ int server_start(struct server *srv, const struct server_config *cfg,
 		srv->cfg.threads = cores > 0 ? (unsigned)cores : 2;
 	if ((rc = parse_listen(srv->cfg.listen, &ss, &sslen, err)))
 		goto fail;
-	if (!!cfg->tls_cert != !!cfg->tls_key) {
+	if (!!srv->cfg.tls_cert != !!srv->cfg.tls_key) {
 		strbuf_addstr(err, "give both --tls-cert and --tls-key, or neither");
 		rc = HW_EINPUT;
 		goto fail;
 	}
-	if (cfg->tls_cert) {
-		if ((rc = read_pem(cfg->tls_cert, &srv->tls_cert_pem, err)) ||
-		    (rc = read_pem(cfg->tls_key, &srv->tls_key_pem, err)))
+	if (srv->cfg.tls_cert) {
+		if ((rc = read_pem(srv->cfg.tls_cert, &srv->tls_cert_pem, err)) ||
+		    (rc = read_pem(srv->cfg.tls_key, &srv->tls_key_pem, err)))
 			goto fail;
 		flags |= MHD_USE_TLS;
 	}
@@ -222,7 +233,8 @@ int server_start(struct server *srv, const struct server_config *cfg,
 				     THROTTLE_WINDOW_S);
 	srv->started = time_mono();
 	if ((rc = checkin_start(&srv->checkin, srv->cfg.db_path, srv->cfg.key_path,
-				srv->cfg.checkin_sync, err)))
+				strcmp(srv->cfg.checkin_sync, "normal") ? STORE_SYNC_FULL
+				: STORE_SYNC_NORMAL, err)))
 		goto fail;
 	if ((rc = outbox_start(&srv->outbox, srv->cfg.db_path, srv->cfg.key_path, err)))
 		goto fail;
@@ -242,7 +254,7 @@ int server_start(struct server *srv, const struct server_config *cfg,
 			{ MHD_OPTION_END, 0, NULL },
 		};
 
-		if (!cfg->tls_cert)
+		if (!srv->cfg.tls_cert)
 			opts[5].option = MHD_OPTION_END;
 		srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_access, &srv->http,
 					       MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
@@ -310,16 +322,6 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	cfg.db_path = cli_db_path(dbflag);
 	cfg.key_path = keyflag;
-	cfg.listen = setting_str(SET_LISTEN);
-	cfg.tls_cert = setting_str(SET_TLS_CERT);
-	cfg.tls_key = setting_str(SET_TLS_KEY);
-	cfg.threads = (unsigned)setting_int(SET_THREADS);
-	cfg.max_body = (size_t)setting_int(SET_MAX_BODY);
-	cfg.session_minutes = (unsigned)setting_int(SET_SESSION_MINUTES);
-	cfg.quiet = setting_bool(SET_QUIET);
-	cfg.checkin_sync = !strcmp(setting_str(SET_CHECKIN_SYNC), "normal")
-			   ? STORE_SYNC_NORMAL : STORE_SYNC_FULL;
-	cfg.sms_secret = setting_str(SET_SMS_SECRET);
 
 	/* The worker threads inherit this mask, so the signals come here. */
 	sigemptyset(&set);
@@ -335,7 +337,7 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	}
 	printf("homeward serve: listening on %s://%.*s:%u/ (%zu locations indexed, "
-	       "%u threads)\n", cfg.tls_cert ? "https" : "http",
+	       "%u threads)\n", srv.cfg.tls_cert ? "https" : "http",
 	       (int)(strrchr(srv.cfg.listen, ':') - srv.cfg.listen), srv.cfg.listen,
 	       srv.port, geo_points(srv.geo), srv.cfg.threads);
 	fflush(stdout);

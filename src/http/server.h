@@ -24,6 +24,8 @@ struct strbuf;
 struct checkin;
 struct outbox_server;
 
+/* Every field left at 0 (NULL) takes its setting (settings.h): its
+ * default, unless the process was configured otherwise. */
 struct server_config {
 	const char *db_path;
 	const char *key_path;      /* NULL: next to the database */
@@ -34,8 +36,9 @@ struct server_config {
 	size_t max_body;           /* bytes; 0: 1 MiB */
 	unsigned session_minutes;  /* a session's lifetime; 0: 480 */
 	bool quiet;                /* no request log */
-	enum store_sync checkin_sync; /* how durable a check-in's commit is */
-	const char *sms_secret;    /* inbound SMS must carry it; NULL: refused */
+	const char *checkin_sync;  /* "full" or "normal": how durable a
+				      check-in's commit is */
+	const char *sms_secret;    /* inbound SMS must carry it */
 };
 
 struct server {

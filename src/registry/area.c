@@ -56,9 +56,16 @@ int area_spec_parse(const struct area_spec *spec, struct store *st,
 			strbuf_addstr(&why, "no country given");
 			rc = HW_EINPUT;
 		}
-	} else if (!strcmp(spec->kind, "mission") && st) {
+	} else if (!strcmp(spec->kind, "mission")) {
 		text = xstrndup(spec->text, spec->len);
-		rc = mission_add_area(st, text, a, &why);
+		if (st) {
+			rc = mission_add_area(st, text, a, &why);
+		} else {
+			/* A stored area never is one: a mission's jurisdiction
+			 * is kept as its countries (area_opts_spec). */
+			strbuf_addstr(&why, "a mission's area needs the database");
+			rc = HW_EINTERNAL;
+		}
 	} else {
 		strbuf_addf(&why, "unknown kind of area");
 	}
@@ -154,8 +161,10 @@ int area_opts_spec(const struct area_opts *o, bool required, struct store *st,
 			continue;
 		if (strcmp(opts[i].kind, "mission"))
 			return opt_spec(opts[i].kind, opts[i].v, spec, text, err);
-		if (mission_countries(st, opts[i].v, text, err))
-			return HW_EINPUT;
+		int rc = mission_countries(st, opts[i].v, text, err);
+
+		if (rc)
+			return rc;
 		spec->kind = "countries";
 		spec->text = text->buf;
 		spec->len = text->len;

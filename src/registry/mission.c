@@ -10,6 +10,7 @@
 #include "registry/mission.h"
 #include "geo/geoarea.h"
 #include "geo/refgeo.h"
+#include "store/record.h"
 #include "store/store.h"
 
 #include <time.h>
@@ -180,24 +181,13 @@ out:
 	return rc;
 }
 
-struct insert_args {
-	const struct mission_new *m;
-	int64_t *id;
-};
-
-static int insert_in_tx(struct store *st, void *arg, struct strbuf *err)
-{
-	struct insert_args *a = arg;
-
-	return mission_insert(st, a->m, a->id, err);
-}
-
 int mission_add(struct store *st, const struct mission_new *m, int64_t *id,
 		struct strbuf *err)
 {
-	struct insert_args a = { m, id };
-	int rc = store_in_tx(st, insert_in_tx, &a, "add the mission", err);
+	int rc = store_tx_open(st, "add the mission", err);
 
+	if (!rc)
+		rc = store_tx_close(st, mission_insert(st, m, id, err), "add the mission", err);
 	/* On the command line an existing code is bad input like any other. */
 	return rc == HW_ECONFLICT ? HW_EINPUT : rc;
 }
@@ -318,31 +308,15 @@ out:
 
 static int mission_cmd_list(int argc, char **argv)
 {
-	struct store_stmt *s;
-	struct db db = { 0 };
-	int rc;
+	static const struct rec_column cols[] = {
+		{ "code", 16, "" }, { "kind", 18, "" }, { "name", 40, "" },
+		{ "countries", 0, "" }, { NULL, 0, NULL },
+	};
 
-	rc = db_open_cli_args(&db, argc, argv, 0);
-	if (rc)
-		goto out;
-	rc = store_prepare(db.st, "SELECT m.code, m.kind, m.name, "
+	return db_list_cmd(argc, argv, "SELECT m.code, m.kind, m.name, "
 			   "group_concat(mc.country, ',') FROM mission m "
 			   "LEFT JOIN mission_country mc ON mc.mission_id = m.id "
-			   "GROUP BY m.id, m.code, m.kind, m.name ORDER BY m.code", &s);
-	if (rc) {
-		cli_error("mission list", "%s", store_errmsg(db.st));
-		goto out;
-	}
-	printf("%-16s %-18s %-40s %s\n", "code", "kind", "name", "countries");
-	while ((rc = store_step(s)) == STORE_ROW)
-		printf("%-16s %-18s %-40s %s\n", store_col_text(s, 0, NULL),
-		       store_col_text(s, 1, NULL), store_col_text(s, 2, NULL),
-		       store_col_null(s, 3) ? "" : store_col_text(s, 3, NULL));
-	store_reset(s);
-	rc = rc < 0 ? HW_EDB : HW_OK;
-out:
-	db_release(&db);
-	return rc;
+			   "GROUP BY m.id, m.code, m.kind, m.name ORDER BY m.code", cols);
 }
 
 static const struct subcommand subcommands[] = {

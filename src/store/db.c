@@ -6,6 +6,7 @@
 #include "core/cli.h"
 #include "store/db.h"
 #include "store/keyring.h"
+#include "store/record.h"
 #include "store/store.h"
 
 #include <unistd.h>
@@ -150,6 +151,20 @@ int cmd_init(int argc, char **argv)
 	       created ? ": created; back it up apart from the database" : "");
 	db_release(&db);
 out:
+	strbuf_release(&err);
+	return rc;
+}
+
+int db_list_cmd(int argc, char **argv, const char *sql,
+		const struct rec_column *cols)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db db = { 0 };
+	int rc = db_open_cli_args(&db, argc, argv, 0);
+
+	if (!rc && (rc = record_print_table(db.st, sql, cols, stdout, &err)))
+		cli_error(argv[0], "%s", err.buf);
+	db_release(&db);
 	strbuf_release(&err);
 	return rc;
 }

@@ -45,6 +45,15 @@ int db_open_cli(struct db *db, const char *cmd, const char *dbflag,
 int db_open_cli_args(struct db *db, int argc, char **argv, unsigned flags);
 
 /*
+ * A command that lists rows (mission list, user list): its one option
+ * --db, then the rows of `sql` as record_print_table() prints them on
+ * standard output. Errors are printed as "homeward CMD: ...".
+ */
+struct rec_column;
+int db_list_cmd(int argc, char **argv, const char *sql,
+		const struct rec_column *cols);
+
+/*
  * Create the database if needed, apply pending migrations, create the key
  * file if the database has none yet, and bind the key to the database.
  * *created_key tells whether a key file was made.

@@ -285,3 +285,33 @@ void store_params_release(struct store_params *p)
 	free(p->b);
 	memset(p, 0, sizeof(*p));
 }
+
+static void print_cells(FILE *out, const struct rec_column *cols,
+			struct store_stmt *s)
+{
+	for (int i = 0; cols[i].heading; i++) {
+		const char *v = !s ? cols[i].heading : store_col_null(s, i)
+				? cols[i].null_text : store_col_text(s, i, NULL);
+
+		if (cols[i].width)
+			fprintf(out, "%-*s ", cols[i].width, v ? v : "");
+		else
+			fprintf(out, "%s", v ? v : "");
+	}
+	fputc('\n', out);
+}
+
+int record_print_table(struct store *st, const char *sql,
+		       const struct rec_column *cols, FILE *out, struct strbuf *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (store_prepare(st, sql, &s))
+		return failed(st, HW_EDB, "list", err);
+	print_cells(out, cols, NULL);
+	while ((rc = store_step(s)) == STORE_ROW)
+		print_cells(out, cols, s);
+	store_reset(s);
+	return rc < 0 ? failed(st, HW_EDB, "list", err) : HW_OK;
+}

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -61,6 +62,22 @@ json_t *record_json(struct store_stmt *s, const struct rec_field *fields);
 int record_rows(struct store *st, struct store_stmt *s,
 		const struct rec_field *fields, json_t *arr, const char *what,
 		struct strbuf *err);
+
+/* A column of a text table (a command's list): its heading, its width
+ * (0: the last column, unpadded), and what a NULL shows as. */
+struct rec_column {
+	const char *heading;
+	int width;
+	const char *null_text;
+};
+
+/*
+ * The rows of `sql` (no parameters) as a text table of `cols` (NULL
+ * heading ends them), column i from the row's column i, under a line of
+ * headings, on `out`. HW_OK, or HW_EDB with "cannot list: REASON".
+ */
+int record_print_table(struct store *st, const char *sql,
+		       const struct rec_column *cols, FILE *out, struct strbuf *err);
 
 /* Set `key` of `obj` to the string `v`, or null when v is NULL. */
 void record_set_text(json_t *obj, const char *key, const char *v);

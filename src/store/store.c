@@ -300,17 +300,16 @@ int store_commit(struct store *st)
 	return st->be->exec(st, "COMMIT");
 }
 
-int store_in_tx(struct store *st, int (*fn)(struct store *st, void *arg,
-					    struct strbuf *err),
-		void *arg, const char *what, struct strbuf *err)
+int store_tx_open(struct store *st, const char *what, struct strbuf *err)
 {
-	int rc;
+	if (!store_begin(st))
+		return HW_OK;
+	strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
+	return HW_EDB;
+}
 
-	if (store_begin(st)) {
-		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
-		return HW_EDB;
-	}
-	rc = fn(st, arg, err);
+int store_tx_close(struct store *st, int rc, const char *what, struct strbuf *err)
+{
 	if (rc == HW_OK && store_commit(st)) {
 		strbuf_addf(err, "cannot %s: %s", what, store_errmsg(st));
 		rc = HW_EDB;

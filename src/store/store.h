@@ -104,14 +104,14 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
 /*
- * Run `fn(st, arg, err)` in a transaction of its own: begun, committed
- * when it returns HW_OK, rolled back otherwise (and when the commit
- * fails). Its result, or HW_EDB with "cannot WHAT: REASON" in `err` when
- * the transaction itself fails.
+ * A transaction of a command's own, around work that returns an error
+ * code: store_tx_open() begins it, store_tx_close() commits it when `rc`
+ * is HW_OK and rolls it back otherwise (and when the commit fails), and
+ * returns `rc` or HW_EDB. Failures of the transaction itself leave
+ * "cannot WHAT: REASON" in `err`.
  */
-int store_in_tx(struct store *st, int (*fn)(struct store *st, void *arg,
-					    struct strbuf *err),
-		void *arg, const char *what, struct strbuf *err);
+int store_tx_open(struct store *st, const char *what, struct strbuf *err);
+int store_tx_close(struct store *st, int rc, const char *what, struct strbuf *err);
 
 /*
  * Tune the connection, before its transaction begins, for one large write:

@@ -60,7 +60,9 @@ expect_in out "\$HOMEWARD_POLL_MS, default 500"
 # The server takes its settings from the file too.
 hw init --db t.db >/dev/null
 printf 'listen = 127.0.0.1:0\nquiet = true\n' >serve.conf
-hw serve --db t.db --config serve.conf >serve.out 2>serve.err &
+# The binary itself in the background, not the hw function: $! must be
+# the server's own pid, or the kill below would leave it running.
+"$HOMEWARD" serve --db t.db --config serve.conf >serve.out 2>serve.err &
 pid=$!
 i=0
 while ! grep -q 'listening on' serve.out 2>/dev/null; do

@@ -36,6 +36,9 @@ static void test_format(void **state)
 		  "abcdef", 2, "&&&&");
 	assert_string_equal(sb.buf, "-5|7|-8|-9|10|-11|004|2  |ff|100%|&lt;|abc|&amp;&amp;");
 	strbuf_reset(&sb);
+	html_addf(&sb, "%.3d|%*d|%-*d|%.*s", 7, 4, 5, 3, 6, 1, "<<");
+	assert_string_equal(sb.buf, "007|   5|6  |&lt;");
+	strbuf_reset(&sb);
 	html_add_unescaped(&sb, "<b>");
 	assert_string_equal(sb.buf, "<b>");
 	strbuf_release(&sb);

@@ -109,6 +109,28 @@ static void test_precedence(void **state)
 	strbuf_release(&err);
 }
 
+/* A bad variable stops only the commands that read its setting; CI is
+ * not ours to refuse. */
+static void test_env_per_command(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	(void)state;
+
+	setenv("HOMEWARD_THREADS", "lots", 1);
+	setenv("CI", "woodpecker", 1);
+	assert_int_equal(settings_init(&err), HW_EINPUT);
+	unsetenv("HOMEWARD_THREADS");
+	unsetenv("CI");
+	strbuf_reset(&err);
+	assert_int_equal(settings_env_check("import", &err), HW_OK);
+	assert_int_equal(settings_env_check("mission add", &err), HW_OK);
+	assert_int_equal(settings_env_check("serve", &err), HW_EINPUT);
+	assert_non_null(strstr(err.buf, "HOMEWARD_THREADS: 'lots' is not a whole number"));
+	assert_string_equal(setting_str(SET_CI), "woodpecker");
+	assert_int_equal(settings_init(&err), HW_OK);
+	strbuf_release(&err);
+}
+
 static void test_values(void **state)
 {
 	static const struct { enum setting_id id; const char *v; const char *why; } bad[] = {
@@ -162,6 +184,19 @@ static void test_bad_files(void **state)
 		/* All or nothing: the good line before the bad one is not taken. */
 		assert_int_equal(setting_int(SET_THREADS), 0);
 	}
+	/* A NUL byte: not text, refused whole rather than read up to it. */
+	{
+		static const char nul[] = "threads = 8\nlisten = a\0b\nquiet = x\n";
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fwrite(nul, 1, sizeof(nul) - 1, f);
+		fclose(f);
+		strbuf_reset(&err);
+		assert_int_equal(settings_load_file(path, &err), HW_EINPUT);
+		assert_non_null(strstr(err.buf, "NUL byte"));
+		assert_int_equal(setting_int(SET_THREADS), 0);
+	}
 	snprintf(path, sizeof(path), "%s/none.conf", dir);
 	strbuf_reset(&err);
 	assert_int_not_equal(settings_load_file(path, &err), HW_OK);
@@ -195,6 +230,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_env_per_command),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_secrets),
