@@ -69,7 +69,11 @@ int area_spec_parse(const struct area_spec *spec, struct store *st,
 	} else {
 		strbuf_addf(&why, "unknown kind of area");
 	}
-	if (rc)
+	/* Messages that already name what was wrong (mission 'X' ...) are
+	 * not prefixed again. */
+	if (rc && !strncmp(why.buf, spec->kind, strlen(spec->kind)))
+		strbuf_addbuf(err, &why);
+	else if (rc)
 		strbuf_addf(err, "%s: %s", spec->kind, why.buf);
 	free(text);
 	strbuf_release(&why);
@@ -132,9 +136,14 @@ static int mission_countries(struct store *st, const char *code,
 	int rc;
 
 	geoarea_init(&a);
-	rc = st ? mission_add_area(st, code, &a, &why) : HW_EINTERNAL;
+	if (st)
+		rc = mission_add_area(st, code, &a, &why);
+	else {
+		strbuf_addstr(&why, "mission: a mission's area needs the database");
+		rc = HW_EINTERNAL;
+	}
 	if (rc)
-		strbuf_addf(err, "mission: %s", why.buf);
+		strbuf_addbuf(err, &why);
 	strbuf_reset(text);
 	for (size_t i = 0; !rc && i < a.ncountries; i++)
 		strbuf_addf(text, "%s%s", i ? "," : "", a.countries[i]);

@@ -148,7 +148,8 @@ expect_eq "$(sj .area_kind)" countries "a mission's area is kept as its countrie
 expect_eq "$(sj .affected)" "$(hw query --db t.db --country JP --count)" "the mission's roster"
 expect_eq "$(sj '[.missions[].code] | join(",")')" EMB-JP "the mission concerned"
 expect_status 2 hw incident create --db t.db --mission EMB-ZZ --title T
-expect_in err "mission: mission 'EMB-ZZ' does not exist"
+expect_in err "incident create: mission 'EMB-ZZ' does not exist"
+expect_not_in err "mission: mission"
 
 # Bad input.
 expect_status 2 hw incident create --db t.db --title "No area"
